@@ -1,0 +1,17 @@
+using System.CommandLine;
+using Cadenza.Cli.Commands;
+
+namespace Cadenza.Cli;
+
+/// <summary>The <c>cadenza</c> command: parses arguments and dispatches to one command class per verb.</summary>
+public static class Program
+{
+    /// <summary>Entry point; returns the process exit code.</summary>
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("Cadenza: learn music from MIDI files with an LSTM and compose new pieces.");
+        root.Subcommands.Add(NotesCommand.Create());
+        root.Subcommands.Add(CorpusCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,36 @@
+using Cadenza.Midi;
+
+namespace Cadenza.Corpus;
+
+/// <summary>How a corpus is read: instrument selection, the minimum useful length, caching and threads.</summary>
+public sealed record CorpusOptions
+{
+    /// <summary>The defaults: merged instruments, 26 notes minimum, cache on, all cores.</summary>
+    public static CorpusOptions Default { get; } = new();
+
+    /// <summary>How each MIDI file is read.</summary>
+    public MidiReadSettings Midi { get; init; } = MidiReadSettings.Default;
+
+    /// <summary>Files with fewer notes than this cannot give one training window (sequence length 25 + the label).</summary>
+    public int MinNotes { get; init; } = 26;
+
+    /// <summary>Use the binary note cache (parse each file once).</summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>Folder for cache files; null: $CADENZA_CACHE, else $XDG_CACHE_HOME/cadenza, else ~/.cache/cadenza.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Threads used for parsing; 0 = one per core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The folder the cache lives in, resolved from the options and the environment.</summary>
+    public string ResolveCacheDirectory()
+    {
+        if (CacheDirectory is { Length: > 0 }) return CacheDirectory;
+        string? env = Environment.GetEnvironmentVariable("CADENZA_CACHE");
+        if (!string.IsNullOrEmpty(env)) return env;
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "cadenza");
+    }
+}

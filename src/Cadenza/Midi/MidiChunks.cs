@@ -1,0 +1,78 @@
+using System.Buffers.Binary;
+
+namespace Cadenza.Midi;
+
+/// <summary>Checks the chunk structure of a Standard MIDI File before any event is parsed.</summary>
+/// <remarks>
+/// A lying chunk length must be caught here, from the bytes that are really there, so that no reader ever
+/// allocates or seeks by it. Files with an unusual but legal layout (longer MThd, unknown chunks, a track count
+/// that disagrees with the chunks present, as mido tolerates) are normalised into a plain SMF that NAudio reads.
+/// </remarks>
+internal static class MidiChunks
+{
+    private const int ChunkHeaderBytes = 8;   // 4-byte id + 4-byte big-endian length
+    private const int HeaderDataBytes = 6;    // format, track count, division
+    private const ushort SmpteDivisionFlag = 0x8000;
+
+    /// <summary>Validates <paramref name="data"/> and returns bytes NAudio can read (the input itself when already plain).</summary>
+    /// <exception cref="MidiFormatException">The file is empty, not MIDI, or a chunk length is impossible.</exception>
+    public static byte[] Normalise(byte[] data, string source, out int ticksPerQuarter)
+    {
+        if (data.Length == 0) throw new MidiFormatException(source, "empty file");
+        if (data.Length < 4 || data[0] != 'M' || data[1] != 'T' || data[2] != 'h' || data[3] != 'd')
+            throw new MidiFormatException(source, "not a MIDI file (no MThd header)");
+        if (data.Length < ChunkHeaderBytes)
+            throw new MidiFormatException(source, "MThd chunk is cut short");
+        uint headerLength = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(4));
+        if (headerLength < HeaderDataBytes)
+            throw new MidiFormatException(source, $"MThd chunk length {headerLength} < {HeaderDataBytes}");
+        if (headerLength > (uint)(data.Length - ChunkHeaderBytes))
+            throw new MidiFormatException(source, $"MThd chunk declares {headerLength} bytes but only {data.Length - ChunkHeaderBytes} remain");
+        ushort format = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(8));
+        ushort declaredTracks = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(10));
+        ushort division = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(12));
+        if ((division & SmpteDivisionFlag) != 0)
+            throw new MidiFormatException(source, "SMPTE time division is not supported (only ticks per quarter note)");
+        if (division == 0)
+            throw new MidiFormatException(source, "time division of 0 ticks per quarter note");
+        if (format > 2)
+            throw new MidiFormatException(source, $"unknown SMF format {format}");
+        ticksPerQuarter = division;
+
+        var tracks = new List<(int Offset, int Length)>();
+        bool plain = headerLength == HeaderDataBytes;
+        long pos = ChunkHeaderBytes + headerLength;
+        while (pos + ChunkHeaderBytes <= data.Length)
+        {
+            bool isTrack = data[pos] == 'M' && data[pos + 1] == 'T' && data[pos + 2] == 'r' && data[pos + 3] == 'k';
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan((int)pos + 4));
+            long remaining = data.Length - pos - ChunkHeaderBytes;
+            if (length > remaining)
+            {
+                string id = isTrack ? "MTrk" : "chunk";
+                throw new MidiFormatException(source, $"{id} chunk at byte {pos} declares {length} bytes but only {remaining} remain");
+            }
+            if (isTrack) tracks.Add(((int)pos, (int)length));
+            else plain = false;   // unknown chunk (e.g. XFIH): skipped, as mido does
+            pos += ChunkHeaderBytes + length;
+        }
+        if (tracks.Count == 0) throw new MidiFormatException(source, "no MTrk track chunk");
+        if (tracks.Count != declaredTracks || pos != data.Length) plain = false;
+        if (plain) return data;
+
+        int size = ChunkHeaderBytes + HeaderDataBytes + tracks.Sum(t => ChunkHeaderBytes + t.Length);
+        var output = new byte[size];
+        "MThd"u8.CopyTo(output);
+        BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(4), HeaderDataBytes);
+        BinaryPrimitives.WriteUInt16BigEndian(output.AsSpan(8), format == 0 && tracks.Count > 1 ? (ushort)1 : format);
+        BinaryPrimitives.WriteUInt16BigEndian(output.AsSpan(10), (ushort)Math.Min(tracks.Count, ushort.MaxValue));
+        BinaryPrimitives.WriteUInt16BigEndian(output.AsSpan(12), division);
+        int o = ChunkHeaderBytes + HeaderDataBytes;
+        foreach (var (offset, length) in tracks)
+        {
+            data.AsSpan(offset, ChunkHeaderBytes + length).CopyTo(output.AsSpan(o));
+            o += ChunkHeaderBytes + length;
+        }
+        return output;
+    }
+}

@@ -1,0 +1,112 @@
+using Cadenza.IO;
+using Cadenza.Notes;
+using NAudio.Midi;
+
+namespace Cadenza.Midi;
+
+/// <summary>Writes notes as an SMF type-1 file: a tempo track and one instrument track, with explicit note-offs.</summary>
+/// <remarks>
+/// Notes are first quantised to ticks and made readable: a note is at least one tick long (zero-length notes
+/// vanish on reading), and a note overlapped by a later one of the same pitch ends where that one starts (one
+/// note-off would otherwise end both); two of the same pitch starting on one tick become one. <see cref="Resolve"/>
+/// returns exactly what a reader will get back.
+/// </remarks>
+public static class MidiWriter
+{
+    private const int Channel = 1;   // NAudio channels are 1-based: MIDI channel 1
+    private const int MicrosecondsPerMinute = 60_000_000;
+
+    /// <summary>Writes <paramref name="notes"/> to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, IReadOnlyList<Note> notes, MidiWriteSettings? settings = null) =>
+        AtomicFile.WriteAllBytes(path, ToBytes(notes, settings));
+
+    /// <summary>Returns the MIDI file bytes for <paramref name="notes"/>.</summary>
+    public static byte[] ToBytes(IReadOnlyList<Note> notes, MidiWriteSettings? settings = null)
+    {
+        settings ??= MidiWriteSettings.Default;
+        List<TickNote> resolved = ResolveTicks(notes, settings);
+        var collection = new MidiEventCollection(1, settings.TicksPerQuarter);
+        collection.AddTrack();
+        collection.AddTrack();
+        int usPerQuarter = (int)Math.Round(MicrosecondsPerMinute / settings.Bpm);
+        collection.AddEvent(new TempoEvent(usPerQuarter, 0), 0);
+        collection.AddEvent(new TimeSignatureEvent(0, 4, 2, 24, 8), 0);   // 4/4, 24 clocks per click, 8 32nds per quarter
+        collection.AddEvent(new TextEvent(settings.TrackName, MetaEventType.SequenceTrackName, 0), 1);
+        collection.AddEvent(new PatchChangeEvent(0, Channel, Math.Clamp(settings.Program, 0, 127)), 1);
+
+        // all events of the track in time order, note-offs before note-ons on the same tick, so a note that
+        // starts where another of its pitch ends is not closed by that note-off
+        var timeline = new List<(long Tick, int Order, int Pitch, int Velocity)>(resolved.Count * 2);
+        foreach (TickNote n in resolved)
+        {
+            timeline.Add((n.On, 1, n.Pitch, n.Velocity));
+            timeline.Add((n.Off, 0, n.Pitch, 0));
+        }
+        timeline.Sort();
+        foreach (var (tick, order, pitch, velocity) in timeline)
+        {
+            MidiEvent e = order == 0
+                ? new NoteEvent(tick, Channel, MidiCommandCode.NoteOff, pitch, 0)
+                : new NoteOnEvent(tick, Channel, pitch, velocity, 0);
+            collection.AddEvent(e, 1);
+        }
+        long last = timeline.Count > 0 ? timeline[^1].Tick : 0;
+        collection.AddEvent(new MetaEvent(MetaEventType.EndTrack, 0, 0), 0);
+        collection.AddEvent(new MetaEvent(MetaEventType.EndTrack, 0, last), 1);
+
+        var buffer = new MemoryStream();
+        MidiFile.Export(buffer, collection);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The notes exactly as a reader gets them back from the written file: quantised, overlaps resolved, sorted by start then pitch.</summary>
+    public static Note[] Resolve(IReadOnlyList<Note> notes, MidiWriteSettings? settings = null)
+    {
+        settings ??= MidiWriteSettings.Default;
+        double secondsPerTick = 60.0 / (settings.Bpm * settings.TicksPerQuarter);
+        Note[] result = ResolveTicks(notes, settings)
+            .Select(n => new Note(n.Pitch, n.On * secondsPerTick, n.Off * secondsPerTick, n.Velocity, settings.Program))
+            .ToArray();
+        MidiReader.SortByStartThenPitch(result);
+        return result;
+    }
+
+    private readonly record struct TickNote(long On, long Off, int Pitch, int Velocity);
+
+    private static List<TickNote> ResolveTicks(IReadOnlyList<Note> notes, MidiWriteSettings settings)
+    {
+        double ticksPerSecond = settings.Bpm * settings.TicksPerQuarter / 60.0;
+        var ticks = new List<TickNote>(notes.Count);
+        foreach (Note n in notes)
+        {
+            if (!double.IsFinite(n.Start) || !double.IsFinite(n.End))
+                throw new ArgumentException($"note {n.Pitch} has a non-finite time ({n.Start}, {n.End})", nameof(notes));
+            long on = (long)Math.Round(Math.Max(0, n.Start) * ticksPerSecond);
+            long off = Math.Max(on + 1, (long)Math.Round(Math.Max(0, n.End) * ticksPerSecond));
+            int velocity = Math.Clamp(settings.Velocity ?? n.Velocity, 1, 127);
+            ticks.Add(new TickNote(on, off, Math.Clamp(n.Pitch, 0, 127), velocity));
+        }
+        // stable by onset then pitch
+        var ordered = ticks.Select((n, i) => (n, i)).OrderBy(x => x.n.On).ThenBy(x => x.n.Pitch).ThenBy(x => x.i).Select(x => x.n).ToList();
+        var result = new List<TickNote>(ordered.Count);
+        var lastOfPitch = new int[128];
+        Array.Fill(lastOfPitch, -1);
+        foreach (TickNote n in ordered)
+        {
+            int previous = lastOfPitch[n.Pitch];
+            if (previous >= 0 && result[previous].Off > n.On)
+            {
+                TickNote p = result[previous];
+                if (p.On == n.On)
+                {
+                    result[previous] = p with { Off = Math.Max(p.Off, n.Off) };   // same pitch, same tick: one note
+                    continue;
+                }
+                result[previous] = p with { Off = n.On };
+            }
+            lastOfPitch[n.Pitch] = result.Count;
+            result.Add(n);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,62 @@
+namespace Cadenza.Notes;
+
+/// <summary>The one conversion between notes and the model's per-note features (pitch, step, duration).</summary>
+/// <remarks>
+/// step = start − previous start (0 for the first note), duration = end − start, both in seconds.
+/// Features are stored row-major, <see cref="Width"/> floats per note, pitch as the raw MIDI number;
+/// normalisation (pitch / 128) is the model's business, not the notes'.
+/// </remarks>
+public static class NoteFeatures
+{
+    /// <summary>Floats per note: pitch, step, duration.</summary>
+    public const int Width = 3;
+
+    /// <summary>Feature columns: pitch, step, duration.</summary>
+    public const int PitchColumn = 0, StepColumn = 1, DurationColumn = 2;
+
+    /// <summary>Writes the features of <paramref name="notes"/> (already sorted by start) into <paramref name="features"/> [n × 3].</summary>
+    /// <exception cref="ArgumentException">The destination is shorter than 3 × notes.</exception>
+    public static void ToFeatures(ReadOnlySpan<Note> notes, Span<float> features)
+    {
+        if (features.Length < notes.Length * Width)
+            throw new ArgumentException($"need {notes.Length * Width} floats, got {features.Length}", nameof(features));
+        double previousStart = notes.Length > 0 ? notes[0].Start : 0;
+        for (int i = 0; i < notes.Length; i++)
+        {
+            ref readonly Note n = ref notes[i];
+            features[i * Width + PitchColumn] = n.Pitch;
+            features[i * Width + StepColumn] = (float)(n.Start - previousStart);
+            features[i * Width + DurationColumn] = (float)(n.End - n.Start);
+            previousStart = n.Start;
+        }
+    }
+
+    /// <summary>Returns the features of <paramref name="notes"/> as a new [n × 3] array.</summary>
+    public static float[] ToFeatures(ReadOnlySpan<Note> notes)
+    {
+        var features = new float[notes.Length * Width];
+        ToFeatures(notes, features);
+        return features;
+    }
+
+    /// <summary>Rebuilds notes from features: start = previous start + step, end = start + duration.</summary>
+    /// <param name="features">[n × 3] pitch, step, duration.</param>
+    /// <param name="firstStart">Start time of the first note, in seconds.</param>
+    /// <param name="velocity">Velocity given to every note.</param>
+    public static Note[] FromFeatures(ReadOnlySpan<float> features, double firstStart = 0, int velocity = Note.DefaultVelocity)
+    {
+        int n = features.Length / Width;
+        var notes = new Note[n];
+        double start = firstStart;
+        for (int i = 0; i < n; i++)
+        {
+            if (i > 0) start += features[i * Width + StepColumn];
+            double end = start + features[i * Width + DurationColumn];
+            notes[i] = new Note(Math.Clamp((int)MathF.Round(features[i * Width + PitchColumn]), 0, 127), start, end, velocity);
+        }
+        return notes;
+    }
+
+    /// <summary>Step (start − previous start) of note <paramref name="i"/> in <paramref name="notes"/>, in double precision.</summary>
+    public static double Step(ReadOnlySpan<Note> notes, int i) => i == 0 ? 0 : notes[i].Start - notes[i - 1].Start;
+}

@@ -1,0 +1,100 @@
+using Cadenza.Corpus;
+
+namespace Cadenza.Tests.Corpus;
+
+public class CorpusReaderTests
+{
+    [Fact]
+    public void Read_DemoCorpus_AllUsableNoWarnings()
+    {
+        using var cache = new TempDir();
+        var (files, summary) = CorpusReader.Read(Paths.Demo, new CorpusOptions { CacheDirectory = cache.Path });
+        Assert.Equal(13, summary.Files);
+        Assert.Equal(13, summary.FilesUsable);
+        Assert.Empty(summary.Skipped);
+        Assert.Empty(summary.Unusable);
+        Assert.Equal(files.Sum(f => f.Notes.Length), summary.Notes);
+        Assert.True(summary.Seconds > 60);
+    }
+
+    [Fact]
+    public void Read_FixtureFolder_SkipsCorruptFilesAndReportsUnusable()
+    {
+        using var cache = new TempDir();
+        var (_, summary) = CorpusReader.Read(Paths.MidiFixtures, new CorpusOptions { CacheDirectory = cache.Path });
+        Assert.Equal(5, summary.Skipped.Count);
+        Assert.Contains(summary.Skipped, f => f.Path == "truncated.mid" && f.Reason.Contains("declares 158 bytes"));
+        Assert.Contains(summary.Unusable, f => f.Path == "nonotes.mid" && f.Reason == "no notes");
+        Assert.Contains(summary.Unusable, f => f.Path == "edge-tpq96.mid" && f.Reason.Contains("13 notes"));
+        Assert.Equal(3, summary.FilesUsable);
+    }
+
+    [Fact]
+    public void Read_DrumOnlyFile_IsUnusable()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        // the format-0 fixture with its piano channel moved to the drum channel
+        byte[] data = File.ReadAllBytes(Path.Combine(Paths.MidiFixtures, "edge-format0-drums.mid"));
+        for (int i = 22; i < data.Length - 2; i++)
+            if ((data[i] & 0xF0) is 0x90 or 0x80 && (data[i] & 0x0F) == 0 && data[i + 1] < 128 && data[i + 2] < 128) data[i] |= 0x09;
+        File.WriteAllBytes(dir.File("drums.mid"), data);
+        var (files, _) = CorpusReader.Read(dir.Path, new CorpusOptions { CacheDirectory = cache.Path });
+        CorpusFile f = Assert.Single(files);
+        Assert.Equal(CorpusFileStatus.Unusable, f.Status);
+        Assert.Equal("drums only", f.Reason);
+    }
+
+    [Fact]
+    public void Read_Twice_SecondReadComesFromCacheWithSameNotes()
+    {
+        using var cache = new TempDir();
+        var options = new CorpusOptions { CacheDirectory = cache.Path };
+        var (first, s1) = CorpusReader.Read(Paths.MidiFixtures, options);
+        var (second, s2) = CorpusReader.Read(Paths.MidiFixtures, options);
+        Assert.Equal(0, s1.FromCache);
+        Assert.Equal(s2.Files, s2.FromCache);
+        Assert.Equal(first.Count, second.Count);
+        for (int i = 0; i < first.Count; i++)
+        {
+            Assert.Equal(first[i].Path, second[i].Path);
+            Assert.Equal(first[i].Status, second[i].Status);
+            Assert.Equal(first[i].Reason, second[i].Reason);
+            Assert.Equal(first[i].Notes, second[i].Notes);
+        }
+    }
+
+    [Fact]
+    public void Read_FileChangedAfterCaching_IsParsedAgain()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        var options = new CorpusOptions { CacheDirectory = cache.Path };
+        string path = dir.File("piece.mid");
+        File.Copy(Path.Combine(Paths.MidiFixtures, "edge-multitrack.mid"), path);
+        CorpusReader.Read(dir.Path, options);
+        File.Copy(Path.Combine(Paths.MidiFixtures, "edge-tpq960.mid"), path, overwrite: true);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+        var (files, summary) = CorpusReader.Read(dir.Path, options);
+        Assert.Equal(0, summary.FromCache);
+        Assert.Equal(13, files[0].Notes.Length);
+    }
+
+    [Fact]
+    public void Read_MissingFolder_ThrowsCorpusException()
+    {
+        var e = Assert.Throws<CorpusException>(() => CorpusReader.Read("/nonexistent/folder"));
+        Assert.Contains("/nonexistent/folder", e.Message);
+    }
+
+    [Fact]
+    public void Read_DamagedCacheFile_IsIgnored()
+    {
+        using var cache = new TempDir();
+        var options = new CorpusOptions { CacheDirectory = cache.Path };
+        CorpusReader.Read(Paths.Demo, options);
+        foreach (string f in Directory.GetFiles(cache.Path)) { var b = File.ReadAllBytes(f); File.WriteAllBytes(f, b[..(b.Length / 2)]); }
+        var (_, summary) = CorpusReader.Read(Paths.Demo, options);
+        Assert.Equal(13, summary.FilesUsable);
+    }
+}
