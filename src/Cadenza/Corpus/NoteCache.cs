@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Cadenza.IO;
+using Cadenza.Common;
 using Cadenza.Notes;
 
 namespace Cadenza.Corpus;

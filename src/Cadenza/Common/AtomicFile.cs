@@ -1,4 +1,4 @@
-namespace Cadenza.IO;
+namespace Cadenza.Common;
 
 /// <summary>The one atomic-write helper: write to a temporary file beside the target, flush, then rename over it.</summary>
 /// <remarks>A crash or a full disk leaves either the old file or the new one, never a half-written one.</remarks>

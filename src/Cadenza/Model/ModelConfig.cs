@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+
+namespace Cadenza.Model;
+
+/// <summary>How a head's output is trained and read: as class logits, or as one regressed value.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<HeadKind>))]
+public enum HeadKind
+{
+    /// <summary>Logits over classes (pitch 0..127), trained with sparse categorical cross-entropy.</summary>
+    Classes,
+
+    /// <summary>One value (step, duration), trained with MSE plus positive pressure.</summary>
+    Regression,
+}
+
+/// <summary>One output head: a Dense layer on the last LSTM state that predicts one feature of the next note.</summary>
+/// <param name="Name">Layer name, also the feature it predicts (pitch, step, duration, velocity).</param>
+/// <param name="Units">Outputs: classes for a class head, 1 for a regression head.</param>
+/// <param name="Kind">Classes or regression.</param>
+/// <param name="LossWeight">Weight in the total loss (the tutorial: pitch 0.05, step 1, duration 1).</param>
+public sealed record HeadConfig(string Name, int Units, HeadKind Kind, float LossWeight);
+
+/// <summary>The network's architecture and input normalisation; the paper's model is the default.</summary>
+/// <remarks>Nothing in the engine hard-codes 25, 3 or 128: every size comes from here.</remarks>
+public sealed record ModelConfig
+{
+    /// <summary>The paper's model: 25 notes of (pitch/128, step, duration) → LSTM(128) → pitch, step, duration.</summary>
+    public static ModelConfig Paper { get; } = new();
+
+    /// <summary>Notes in one input window.</summary>
+    public int SequenceLength { get; init; } = 25;
+
+    /// <summary>Input columns per note, in order; each is a note feature (pitch, step, duration, velocity).</summary>
+    public string[] Features { get; init; } = ["pitch", "step", "duration"];
+
+    /// <summary>The pitch input is divided by this (the tutorial's vocab size, 128).</summary>
+    public float PitchScale { get; init; } = 128f;
+
+    /// <summary>Units of each stacked LSTM layer, bottom first.</summary>
+    public int[] LstmUnits { get; init; } = [128];
+
+    /// <summary>The output heads, in output order.</summary>
+    public HeadConfig[] Heads { get; init; } =
+    [
+        new("pitch", 128, HeadKind.Classes, 0.05f),
+        new("step", 1, HeadKind.Regression, 1f),
+        new("duration", 1, HeadKind.Regression, 1f),
+    ];
+
+    /// <summary>Floats per input note.</summary>
+    [JsonIgnore]
+    public int InputSize => Features.Length;
+
+    /// <summary>Keras's automatic name of LSTM layer <paramref name="index"/>: lstm, lstm_1, lstm_2, ….</summary>
+    public static string LstmName(int index) => index == 0 ? "lstm" : $"lstm_{index}";
+
+    /// <summary>Checks the configuration; throws <see cref="ModelFormatException"/> naming the problem.</summary>
+    public void Validate(string source)
+    {
+        if (SequenceLength < 1) throw new ModelFormatException(source, $"sequence length {SequenceLength} must be at least 1");
+        if (Features.Length == 0) throw new ModelFormatException(source, "no input features");
+        if (LstmUnits.Length == 0 || LstmUnits.Any(u => u < 1)) throw new ModelFormatException(source, "LSTM units must be a non-empty list of positive sizes");
+        if (Heads.Length == 0) throw new ModelFormatException(source, "no output heads");
+        foreach (HeadConfig h in Heads)
+        {
+            if (h.Units < 1) throw new ModelFormatException(source, $"head '{h.Name}' has {h.Units} units");
+            if (h.Kind == HeadKind.Regression && h.Units != 1) throw new ModelFormatException(source, $"regression head '{h.Name}' must have 1 unit");
+            if (Array.IndexOf(Features, h.Name) < 0) throw new ModelFormatException(source, $"head '{h.Name}' predicts no input feature ({string.Join(", ", Features)})");
+        }
+        if (!(PitchScale > 0)) throw new ModelFormatException(source, "pitch scale must be positive");
+    }
+
+    /// <summary>The weight tensors in Keras order with their shapes.</summary>
+    public IEnumerable<(string Name, int[] Shape)> WeightShapes()
+    {
+        int input = InputSize;
+        for (int l = 0; l < LstmUnits.Length; l++)
+        {
+            int h = LstmUnits[l];
+            string name = LstmName(l);
+            yield return ($"{name}/kernel", [input, 4 * h]);
+            yield return ($"{name}/recurrent_kernel", [h, 4 * h]);
+            yield return ($"{name}/bias", [4 * h]);
+            input = h;
+        }
+        foreach (HeadConfig head in Heads)
+        {
+            yield return ($"{head.Name}/kernel", [input, head.Units]);
+            yield return ($"{head.Name}/bias", [head.Units]);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Cadenza.Nn;
+
+/// <summary>Single-precision matrix products for the engine's hot paths: C = A·B (+ C), row-major, with leading dimensions.</summary>
+/// <remarks>
+/// A register-blocked micro-kernel: 4 rows of A × 16 columns of B held in eight 256-bit accumulators, one FMA per
+/// loaded B vector and broadcast A value; every output element sums over k in the same order, so results do not
+/// depend on how work is split across threads. The transposed forms the backward pass needs are made with
+/// <see cref="Transpose"/> into preallocated buffers, which costs far less than a strided kernel.
+/// </remarks>
+internal static unsafe class Gemm
+{
+    private const int MR = 4;    // rows per micro-kernel
+    private const int NR = 16;   // columns per micro-kernel: two Vector256<float>
+
+    /// <summary>C[m×n] = A[m×k]·B[k×n], or C += A·B when <paramref name="accumulate"/>.</summary>
+    public static void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+                                int m, int n, int k, bool accumulate)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+            return;
+        }
+        if ((m - 1) * lda + k > a.Length || (k - 1) * ldb + n > b.Length || (m - 1) * ldc + n > c.Length)
+            throw new ArgumentException($"GEMM operands too small for {m}×{k}·{k}×{n}");
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            int jFull = Vector256.IsHardwareAccelerated ? n - n % NR : 0;
+            for (int j = 0; j < jFull; j += NR)
+            {
+                int i = 0;
+                for (; i + MR <= m; i += MR) Kernel4x16(pa + i * lda, lda, pb + j, ldb, pc + i * ldc + j, ldc, k, accumulate);
+                for (; i < m; i++) Kernel1x16(pa + i * lda, pb + j, ldb, pc + i * ldc + j, k, accumulate);
+            }
+            if (jFull < n) Tail(pa, lda, pb, ldb, pc, ldc, m, jFull, n, k, accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x16(float* a, int lda, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31;
+        if (accumulate)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
+            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + 8);
+            c20 = Vector256.Load(c + 2 * ldc); c21 = Vector256.Load(c + 2 * ldc + 8);
+            c30 = Vector256.Load(c + 3 * ldc); c31 = Vector256.Load(c + 3 * ldc + 8);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector256<float>.Zero;
+        }
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+        for (int p = 0; p < k; p++)
+        {
+            float* bp = b + (long)p * ldb;
+            Vector256<float> b0 = Vector256.Load(bp), b1 = Vector256.Load(bp + 8);
+            Vector256<float> x = Vector256.Create(a0[p]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[p]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[p]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[p]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+        }
+        c00.Store(c); c01.Store(c + 8);
+        c10.Store(c + ldc); c11.Store(c + ldc + 8);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel1x16(float* a, float* b, int ldb, float* c, int k, bool accumulate)
+    {
+        Vector256<float> c0 = accumulate ? Vector256.Load(c) : Vector256<float>.Zero;
+        Vector256<float> c1 = accumulate ? Vector256.Load(c + 8) : Vector256<float>.Zero;
+        for (int p = 0; p < k; p++)
+        {
+            float* bp = b + (long)p * ldb;
+            Vector256<float> x = Vector256.Create(a[p]);
+            c0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), c0);
+            c1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), c1);
+        }
+        c0.Store(c); c1.Store(c + 8);
+    }
+
+    private static void Tail(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int j0, int n, int k, bool accumulate)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            float* ai = a + (long)i * lda;
+            float* ci = c + (long)i * ldc;
+            for (int j = j0; j < n; j++)
+            {
+                float sum = accumulate ? ci[j] : 0f;
+                for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(ai[p], b[(long)p * ldb + j], sum);
+                ci[j] = sum;
+            }
+        }
+    }
+
+    /// <summary>Writes the transpose of A[rows×cols] (leading dimension lda) into T[cols×rows].</summary>
+    public static void Transpose(ReadOnlySpan<float> a, int lda, int rows, int cols, Span<float> t)
+    {
+        if (t.Length < rows * cols) throw new ArgumentException("transpose target too small");
+        const int Block = 32;   // cache-sized tiles so both sides stream
+        for (int i0 = 0; i0 < rows; i0 += Block)
+        {
+            int i1 = Math.Min(rows, i0 + Block);
+            for (int j0 = 0; j0 < cols; j0 += Block)
+            {
+                int j1 = Math.Min(cols, j0 + Block);
+                for (int i = i0; i < i1; i++)
+                for (int j = j0; j < j1; j++)
+                    t[j * rows + i] = a[i * lda + j];
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Cadenza.Nn;
+
+/// <summary>An LSTM layer with Keras semantics (gates i, f, c, o; sigmoid gates, tanh cell; one bias), forward and backpropagation through time.</summary>
+/// <remarks>
+/// Weights stay in Keras layout inside the flat parameter array: kernel [in × 4H], recurrent kernel [H × 4H],
+/// bias [4H]. Activations are time-major ([T, B, ·]) so each step's batch is one contiguous block for the GEMMs.
+/// All buffers are sized once for the largest batch; a pass allocates nothing.
+/// </remarks>
+internal sealed class LstmLayer
+{
+    private readonly ParameterTensor _kernel, _recurrent, _bias;
+
+    // Shapes are written next to each buffer; B is the batch of the current pass (≤ MaxBatch).
+    private readonly float[] _gates;       // [T, B, 4H] activated i | f | g | o
+    private readonly float[] _cells;       // [T+1, B, H], c_0 = 0
+    private readonly float[] _tanhCells;   // [T, B, H]
+    private readonly float[] _hidden;      // [T+1, B, H], h_0 = 0
+    private readonly float[] _dz;          // [T, B, 4H] gradient w.r.t. the gate pre-activations
+    private readonly float[] _dh;          // [B, H] gradient flowing back through h
+    private readonly float[] _dc;          // [B, H] gradient flowing back through c
+    private readonly float[] _recurrentT;  // [4H, H]
+    private readonly float[] _kernelT;     // [4H, in]
+    private readonly float[] _transposed;  // [max(in, H), T·B] inputs transposed for the weight gradients
+    private readonly float[] _dInput;      // [T, B, in] gradient w.r.t. the input sequence
+
+    public LstmLayer(ParameterSet parameters, string name, int inputSize, int units, int steps, int maxBatch)
+    {
+        InputSize = inputSize;
+        Units = units;
+        Steps = steps;
+        MaxBatch = maxBatch;
+        _kernel = parameters[name + "/kernel"];
+        _recurrent = parameters[name + "/recurrent_kernel"];
+        _bias = parameters[name + "/bias"];
+        int g = 4 * units;
+        _gates = new float[steps * maxBatch * g];
+        _cells = new float[(steps + 1) * maxBatch * units];
+        _tanhCells = new float[steps * maxBatch * units];
+        _hidden = new float[(steps + 1) * maxBatch * units];
+        _dz = new float[steps * maxBatch * g];
+        _dh = new float[maxBatch * units];
+        _dc = new float[maxBatch * units];
+        _recurrentT = new float[g * units];
+        _kernelT = new float[g * inputSize];
+        _transposed = new float[Math.Max(inputSize, units) * steps * maxBatch];
+        _dInput = new float[steps * maxBatch * inputSize];
+    }
+
+    public int InputSize { get; }
+    public int Units { get; }
+    public int Steps { get; }
+    public int MaxBatch { get; }
+
+    /// <summary>Hidden states h_1..h_T of the last pass as [T, B, H] (the next layer's input).</summary>
+    public ReadOnlySpan<float> Sequence(int batch) => _hidden.AsSpan(batch * Units, Steps * batch * Units);
+
+    /// <summary>The final hidden state h_T of the last pass, [B, H].</summary>
+    public ReadOnlySpan<float> LastHidden(int batch) => _hidden.AsSpan(Steps * batch * Units, batch * Units);
+
+    /// <summary>The final cell state c_T of the last pass, [B, H].</summary>
+    public ReadOnlySpan<float> LastCell(int batch) => _cells.AsSpan(Steps * batch * Units, batch * Units);
+
+    /// <summary>Gradient w.r.t. the input sequence from the last backward pass, [T, B, in].</summary>
+    public ReadOnlySpan<float> InputGradient(int batch) => _dInput.AsSpan(0, Steps * batch * InputSize);
+
+    /// <summary>Runs the layer over <paramref name="x"/> [T, B, in].</summary>
+    public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights)
+    {
+        int h = Units, g = 4 * h, n = InputSize;
+        ReadOnlySpan<float> kernel = weights.Slice(_kernel.Offset, _kernel.Length);
+        ReadOnlySpan<float> recurrent = weights.Slice(_recurrent.Offset, _recurrent.Length);
+        ReadOnlySpan<float> bias = weights.Slice(_bias.Offset, _bias.Length);
+        _cells.AsSpan(0, batch * h).Clear();
+        _hidden.AsSpan(0, batch * h).Clear();
+        for (int t = 0; t < Steps; t++)
+        {
+            Span<float> z = _gates.AsSpan(t * batch * g, batch * g);
+            for (int b = 0; b < batch; b++) bias.CopyTo(z.Slice(b * g, g));
+            Gemm.Multiply(x.Slice(t * batch * n), n, kernel, g, z, g, batch, g, n, accumulate: true);
+            if (t > 0) Gemm.Multiply(_hidden.AsSpan(t * batch * h), h, recurrent, g, z, g, batch, g, h, accumulate: true);
+
+            ReadOnlySpan<float> cPrev = _cells.AsSpan(t * batch * h, batch * h);
+            Span<float> c = _cells.AsSpan((t + 1) * batch * h, batch * h);
+            Span<float> tc = _tanhCells.AsSpan(t * batch * h, batch * h);
+            Span<float> hNext = _hidden.AsSpan((t + 1) * batch * h, batch * h);
+            for (int b = 0; b < batch; b++)
+            {
+                Span<float> row = z.Slice(b * g, g);
+                Span<float> i = row[..h], f = row.Slice(h, h), gc = row.Slice(2 * h, h), o = row.Slice(3 * h, h);
+                TensorPrimitives.Sigmoid(row[..(2 * h)], row[..(2 * h)]);   // i and f are adjacent
+                TensorPrimitives.Tanh(gc, gc);
+                TensorPrimitives.Sigmoid(o, o);
+                Span<float> cb = c.Slice(b * h, h), tcb = tc.Slice(b * h, h);
+                TensorPrimitives.Multiply(f, cPrev.Slice(b * h, h), cb);
+                TensorPrimitives.FusedMultiplyAdd(i, gc, cb, cb);
+                TensorPrimitives.Tanh(cb, tcb);
+                TensorPrimitives.Multiply(o, tcb, hNext.Slice(b * h, h));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backpropagation through time for the last forward pass. The output gradient is <paramref name="dLast"/> [B, H]
+    /// on h_T (the heads), and/or <paramref name="dSequence"/> [T, B, H] on every h_t (a layer above). Weight
+    /// gradients are added into <paramref name="gradients"/> (same layout as the weights).
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> dLast, ReadOnlySpan<float> dSequence,
+                         Span<float> gradients, bool inputGradient)
+    {
+        int h = Units, g = 4 * h, n = InputSize, bh = batch * h;
+        Gemm.Transpose(weights.Slice(_recurrent.Offset, _recurrent.Length), g, h, g, _recurrentT);
+        if (inputGradient) Gemm.Transpose(weights.Slice(_kernel.Offset, _kernel.Length), g, n, g, _kernelT);
+        Span<float> dh = _dh.AsSpan(0, bh), dc = _dc.AsSpan(0, bh);
+        dh.Clear();
+        dc.Clear();
+        for (int t = Steps - 1; t >= 0; t--)
+        {
+            if (t == Steps - 1 && !dLast.IsEmpty) TensorPrimitives.Add(dh, dLast[..bh], dh);
+            if (!dSequence.IsEmpty) TensorPrimitives.Add(dh, dSequence.Slice(t * bh, bh), dh);
+            ReadOnlySpan<float> gates = _gates.AsSpan(t * batch * g, batch * g);
+            ReadOnlySpan<float> cPrev = _cells.AsSpan(t * bh, bh);
+            ReadOnlySpan<float> tc = _tanhCells.AsSpan(t * bh, bh);
+            Span<float> dz = _dz.AsSpan(t * batch * g, batch * g);
+            for (int b = 0; b < batch; b++)
+                CellBackward(gates.Slice(b * g, g), cPrev.Slice(b * h, h), tc.Slice(b * h, h), dh.Slice(b * h, h), dc.Slice(b * h, h), dz.Slice(b * g, g), h);
+            if (t > 0) Gemm.Multiply(dz, g, _recurrentT, h, dh, h, batch, h, g, accumulate: false);
+            if (inputGradient) Gemm.Multiply(dz, g, _kernelT, n, _dInput.AsSpan(t * batch * n), n, batch, n, g, accumulate: false);
+        }
+
+        int rows = Steps * batch;
+        ReadOnlySpan<float> dzAll = _dz.AsSpan(0, rows * g);
+        // kernel += Xᵀ·dZ over all steps at once: [in, T·B]·[T·B, 4H]
+        Gemm.Transpose(x, n, rows, n, _transposed);
+        Gemm.Multiply(_transposed, rows, dzAll, g, gradients.Slice(_kernel.Offset, _kernel.Length), g, n, g, rows, accumulate: true);
+        // recurrent kernel += H_prevᵀ·dZ for steps 2..T (h_0 = 0 contributes nothing): [H, (T−1)·B]·[(T−1)·B, 4H]
+        int recurrentRows = (Steps - 1) * batch;
+        Gemm.Transpose(_hidden.AsSpan(bh, recurrentRows * h), h, recurrentRows, h, _transposed);
+        Gemm.Multiply(_transposed, recurrentRows, dzAll[(batch * g)..], g, gradients.Slice(_recurrent.Offset, _recurrent.Length), g, h, g, recurrentRows, accumulate: true);
+        Span<float> dBias = gradients.Slice(_bias.Offset, _bias.Length);
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(dBias, dzAll.Slice(r * g, g), dBias);
+    }
+
+    /// <summary>One cell's backward step for one batch row: fills dZ (4H) and carries dh → dc, dc → dc_{t−1}.</summary>
+    private static void CellBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> tc, ReadOnlySpan<float> dh,
+                                     Span<float> dc, Span<float> dz, int h)
+    {
+        ReadOnlySpan<float> i = gates[..h], f = gates.Slice(h, h), gc = gates.Slice(2 * h, h), o = gates.Slice(3 * h, h);
+        Span<float> dzi = dz[..h], dzf = dz.Slice(h, h), dzg = dz.Slice(2 * h, h), dzo = dz.Slice(3 * h, h);
+        int w = Vector<float>.Count, j = 0;
+        var one = Vector<float>.One;
+        for (; j + w <= h; j += w)
+        {
+            var vi = new Vector<float>(i[j..]); var vf = new Vector<float>(f[j..]);
+            var vg = new Vector<float>(gc[j..]); var vo = new Vector<float>(o[j..]);
+            var vtc = new Vector<float>(tc[j..]); var vdh = new Vector<float>(dh[j..]);
+            var vdc = new Vector<float>(dc[j..]) + vdh * vo * (one - vtc * vtc);
+            (vdh * vtc * vo * (one - vo)).CopyTo(dzo[j..]);
+            (vdc * vg * vi * (one - vi)).CopyTo(dzi[j..]);
+            (vdc * vi * (one - vg * vg)).CopyTo(dzg[j..]);
+            (vdc * new Vector<float>(cPrev[j..]) * vf * (one - vf)).CopyTo(dzf[j..]);
+            (vdc * vf).CopyTo(dc[j..]);
+        }
+        for (; j < h; j++)
+        {
+            float dcj = dc[j] + dh[j] * o[j] * (1 - tc[j] * tc[j]);
+            dzo[j] = dh[j] * tc[j] * o[j] * (1 - o[j]);
+            dzi[j] = dcj * gc[j] * i[j] * (1 - i[j]);
+            dzg[j] = dcj * i[j] * (1 - gc[j] * gc[j]);
+            dzf[j] = dcj * cPrev[j] * f[j] * (1 - f[j]);
+            dc[j] = dcj * f[j];
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using Cadenza.Common;
+using Cadenza.Model;
+using Cadenza.Nn;
+
+namespace Cadenza.Tests.Nn;
+
+public class EngineTests
+{
+    private static readonly ModelConfig Small = new()
+    {
+        SequenceLength = 4,
+        LstmUnits = [6, 5],
+        Heads = [new("pitch", 7, HeadKind.Classes, 0.5f), new("step", 1, HeadKind.Regression, 1f), new("duration", 1, HeadKind.Regression, 1f)],
+    };
+
+    private static (float[] X, float[] Labels) RandomBatch(ModelConfig c, int batch, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var x = new float[batch * c.SequenceLength * c.InputSize];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        var labels = new float[batch * c.Heads.Length];
+        for (int b = 0; b < batch; b++)
+        for (int h = 0; h < c.Heads.Length; h++)
+            labels[b * c.Heads.Length + h] = c.Heads[h].Kind == HeadKind.Classes ? rng.NextInt(c.Heads[h].Units) : (float)rng.NextDouble();
+        return (x, labels);
+    }
+
+    [Fact]
+    public void Gradients_StackedModel_MatchCentralFiniteDifferences()
+    {
+        MusicModel model = MusicModel.Create(Small, seed: 3);
+        // move the regression heads well away from the positive-pressure kink at 0, where finite differences are meaningless
+        model.Parameters.Span("step/bias").Fill(0.7f);
+        model.Parameters.Span("duration/bias").Fill(-0.6f);
+        var (x, labels) = RandomBatch(Small, 3, 9);
+        var network = new MusicNetwork(model, 3);
+        var gradients = new float[model.ParameterCount];
+        var heads = new float[3];
+        network.ComputeGradients(x, labels, 3, gradients, heads);
+
+        float[] w = model.Parameters.Values;
+        const float h = 1e-2f;
+        int checkedCount = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            float saved = w[i];
+            w[i] = saved + h; network.Forward(x, 3); double plus = network.Loss(labels, 3, heads);
+            w[i] = saved - h; network.Forward(x, 3); double minus = network.Loss(labels, 3, heads);
+            w[i] = saved;
+            double numeric = (plus - minus) / (2 * h);
+            Assert.True(Math.Abs(numeric - gradients[i]) <= 2e-3 + 2e-2 * Math.Abs(gradients[i]),
+                $"weight {i}: analytic {gradients[i]} vs numeric {numeric}");
+            checkedCount++;
+        }
+        Assert.Equal(model.ParameterCount, checkedCount);
+        Assert.Contains(gradients, g => Math.Abs(g) > 1e-2f);   // the check is not vacuous
+    }
+
+    [Fact]
+    public void PaperConfig_Has84354Parameters()
+    {
+        Assert.Equal(84_354, MusicModel.Create(ModelConfig.Paper, 1).ParameterCount);
+        Assert.Equal([0, 67_584, 16_512, 129, 129], ModelSummary.Rows(ModelConfig.Paper).Select(r => r.Parameters));
+        Assert.Contains("Total params: 84,354", ModelSummary.ToText(ModelConfig.Paper));
+    }
+
+    [Fact]
+    public void Create_KerasInitialisation_OrthogonalRecurrentGlorotKernelsForgetBiasOne()
+    {
+        MusicModel model = MusicModel.Create(ModelConfig.Paper, 42);
+        float[] u = model.Parameters.Span("lstm/recurrent_kernel").ToArray();   // [128, 512]: orthonormal rows
+        for (int r = 0; r < 128; r += 9)
+        for (int s = 0; s < 128; s += 7)
+        {
+            double dot = 0;
+            for (int j = 0; j < 512; j++) dot += u[r * 512 + j] * u[s * 512 + j];
+            Assert.Equal(r == s ? 1.0 : 0.0, dot, 5);
+        }
+        float limit = MathF.Sqrt(6f / (3 + 512));
+        Assert.All(model.Parameters.Span("lstm/kernel").ToArray(), v => Assert.InRange(v, -limit, limit));
+        Assert.True(model.Parameters.Span("lstm/kernel").ToArray().Max() > 0.9f * limit);   // spread over the whole range
+        float[] bias = model.Parameters.Span("lstm/bias").ToArray();
+        Assert.Equal(Enumerable.Repeat(0f, 128).Concat(Enumerable.Repeat(1f, 128)).Concat(Enumerable.Repeat(0f, 256)), bias);
+        Assert.Equal(model.Parameters.Values, MusicModel.Create(ModelConfig.Paper, 42).Parameters.Values);
+        Assert.NotEqual(model.Parameters.Values, MusicModel.Create(ModelConfig.Paper, 43).Parameters.Values);
+    }
+
+    [Fact]
+    public void Losses_HandComputed()
+    {
+        // logits [0, ln 3] → softmax [1/4, 3/4]; label 1: loss = −ln(3/4)
+        float[] dLogits = new float[2];
+        float ce = Losses.SparseCrossEntropy([0f, MathF.Log(3)], 2, [1f], 1, 0, 1, 1f, dLogits);
+        Assert.Equal(-Math.Log(0.75), ce, 6);
+        Assert.Equal(0.25f, dLogits[0], 6);
+        Assert.Equal(-0.25f, dLogits[1], 6);
+        // ŷ = [−0.5, 2], y = [1, 1]: ((1.5² + 5) + 1²) / 2 = 4.125
+        float[] d = new float[2];
+        float mse = Losses.MsePositivePressure([-0.5f, 2f], [1f, 1f], 1, 0, 2, 1f, d);
+        Assert.Equal(4.125f, mse, 6);
+        Assert.Equal((2 * (-0.5f - 1) - 10) / 2, d[0], 6);
+        Assert.Equal(2 * (2f - 1) / 2, d[1], 6);
+    }
+
+    [Fact]
+    public void Gemm_RandomShapes_MatchNaiveProduct()
+    {
+        var rng = new Rng(5);
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (3, 17, 5), (4, 16, 8), (7, 33, 130), (64, 512, 131), (5, 130, 128) })
+        {
+            float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextNormal()).ToArray();
+            float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextNormal()).ToArray();
+            float[] c = Enumerable.Range(0, m * n).Select(_ => (float)rng.NextNormal()).ToArray();
+            float[] expected = (float[])c.Clone();
+            for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = expected[i * n + j];
+                for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
+                expected[i * n + j] = (float)s;
+            }
+            Gemm.Multiply(a, k, b, n, c, n, m, n, k, accumulate: true);
+            for (int i = 0; i < c.Length; i++) Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{m}x{n}x{k} at {i}");
+        }
+    }
+}
