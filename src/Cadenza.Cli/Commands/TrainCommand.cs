@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cadenza.Corpus;
+using Cadenza.Model;
+using Cadenza.Pipeline;
+using Cadenza.Training;
+using Spectre.Console;
+
+namespace Cadenza.Cli.Commands;
+
+/// <summary><c>cadenza train DATA --out MODEL</c>: train the model on a corpus, with progress, early stopping, checkpoints and resume.</summary>
+internal static class TrainCommand
+{
+    /// <summary>Options shared with <c>demo</c>.</summary>
+    internal sealed class Options
+    {
+        public Option<int?> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (default 50)" };
+        public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Windows per step (default 64)" };
+        public Option<float?> LearningRate { get; } = new("--learning-rate") { Description = "Adam learning rate (default 0.005)" };
+        public Option<int?> Patience { get; } = new("--patience") { Description = "Early-stopping patience in epochs (default 5)" };
+        public Option<double?> Validation { get; } = new("--val") { Description = "Share of files held out for validation (default 0.1; 0 disables)" };
+        public Option<ulong?> Seed { get; } = new("--rng-seed") { Description = "Seed for initialisation, split and shuffling (default 42)" };
+        public Option<int?> Threads { get; } = new("--threads") { Description = "Training threads (default: 2 where there are 2 cores; 1 = bit-reproducible)" };
+        public Option<string?> Instrument { get; } = new("--instrument") { Description = "merged (default) or first" };
+        public Option<string?> Config { get; } = new("--config") { Description = "JSON file with \"model\" and/or \"training\" sections (a model's config.json works)" };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Epochs); command.Options.Add(BatchSize); command.Options.Add(LearningRate); command.Options.Add(Patience);
+            command.Options.Add(Validation); command.Options.Add(Seed); command.Options.Add(Threads); command.Options.Add(Instrument); command.Options.Add(Config);
+        }
+
+        /// <summary>The training keys the user gave explicitly, as a JSON patch.</summary>
+        public JsonObject Patch(ParseResult r)
+        {
+            var patch = new JsonObject();
+            void Put<T>(Option<T> o, string key) { if (r.GetResult(o) != null && r.GetValue(o) is { } v) patch[key] = JsonSerializer.SerializeToNode(v); }
+            Put(Epochs, "epochs"); Put(BatchSize, "batchSize"); Put(LearningRate, "learningRate"); Put(Patience, "patience");
+            Put(Validation, "validation"); Put(Seed, "seed"); Put(Threads, "threads"); Put(Instrument, "instrument");
+            return patch;
+        }
+    }
+
+    public static Command Create()
+    {
+        var data = new Argument<string>("DATA") { Description = "Folder of MIDI files (searched recursively) or one MIDI file" };
+        var output = new Option<string>("--out") { Description = "Model folder to write", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the model folder's checkpoint" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Parse every MIDI file again" };
+        var options = new Options();
+        var command = new Command("train", "Train the LSTM on a MIDI corpus (the paper's settings by default)") { data, output, resume, noCache };
+        options.AddTo(command);
+        command.SetAction(r => Ui.Run(() =>
+        {
+            var (model, training) = TrainSettings.Resolve(r.GetValue(output)!, r.GetValue(resume), r.GetValue(options.Config), options.Patch(r));
+            var request = new TrainRequest
+            {
+                Source = r.GetValue(data)!, Output = r.GetValue(output)!, Model = model, Training = training, Resume = r.GetValue(resume),
+                Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache) },
+            };
+            Train(request);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs a train request with the terminal UI; returns the result (also used by demo).</summary>
+    public static TrainingResult Train(TrainRequest request)
+    {
+        PreparedTraining prepared = TrainJob.Prepare(request);
+        foreach (CorpusFile f in prepared.Corpus.Skipped) Ui.Warning($"{f.Path}: skipped: {f.Reason}");
+        PrintSetup(prepared);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;   // a second Ctrl+C ends the process at once
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var ui = new TrainingView(prepared.Model.Config, prepared.ValidationWindows != null, request.Training.BatchSize);
+            TrainingResult result = ui.Run(() => TrainJob.Run(prepared, ui, cancel.Token));
+            PrintResult(result, request.Output);
+            return result;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void PrintSetup(PreparedTraining p)
+    {
+        TrainingConfig t = p.Request.Training;
+        ModelConfig m = p.Model.Config;
+        var table = new Table().Border(TableBorder.Rounded).Title("training setup").AddColumns("setting", "value");
+        table.AddRow("corpus", Markup.Escape($"{p.Request.Source}: {p.Corpus.FilesUsable} usable of {p.Corpus.Files} files, {Ui.N(p.Corpus.Notes)} notes, {Ui.Duration(p.Corpus.Seconds)}"));
+        table.AddRow("split (by file)", $"{p.TrainFiles.Count} train / {p.ValidationFiles.Count} validation files; {Ui.N(p.TrainWindows.Count)} / {Ui.N(p.ValidationWindows?.Count ?? 0)} windows");
+        table.AddRow("model", Markup.Escape($"{m.SequenceLength} × ({string.Join(", ", m.Features)}) → LSTM({string.Join(", ", m.LstmUnits)}) → {string.Join(", ", m.Heads.Select(h => $"{h.Name}({h.Units})"))}; {Ui.N(p.Model.ParameterCount)} parameters"));
+        table.AddRow("loss", Markup.Escape(string.Join(" + ", m.Heads.Select(h => $"{h.LossWeight}·{h.Name}"))));
+        table.AddRow("optimiser", $"Adam ({t.AdamFormula}) lr {t.LearningRate}, β1 {t.Beta1}, β2 {t.Beta2}, ε {t.Epsilon}");
+        table.AddRow("schedule", $"up to {t.Epochs} epochs, batch {t.BatchSize}, early stopping on {(p.ValidationWindows != null ? "val_loss" : "loss")} (patience {t.Patience}), best weights restored");
+        table.AddRow("seed / threads", $"{t.Seed} / {Trainer.EffectiveThreads(t)}");
+        table.AddRow("output", Markup.Escape(Path.GetFullPath(p.Request.Output) + (p.Request.Resume ? " (resuming)" : "")));
+        AnsiConsole.Write(table);
+    }
+
+    private static void PrintResult(TrainingResult result, string output)
+    {
+        string how = result.Cancelled ? "stopped by you" : result.StoppedEarly ? "stopped early" : "done";
+        AnsiConsole.MarkupLineInterpolated($"[green]{how}[/]: best {result.Monitor} {result.BestLoss:F4} at epoch {result.BestEpoch}; model in {Path.GetFullPath(output)}");
+        foreach (string f in new[] { "config.json", "weights.safetensors", "history.json", "history.csv", "loss.png", Checkpoint.FileName })
+            if (File.Exists(Path.Combine(output, f))) Console.WriteLine($"  {Path.Combine(output, f)}");
+    }
+}

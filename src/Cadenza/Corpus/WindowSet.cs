@@ -1,0 +1,74 @@
+using Cadenza.Notes;
+
+namespace Cadenza.Corpus;
+
+/// <summary>
+/// The training windows of a set of pieces: every run of <c>sequenceLength</c> consecutive notes of one piece with the
+/// note after it as the label (stride 1, never across pieces), as the tutorial's <c>create_sequences</c> makes them.
+/// </summary>
+/// <remarks>
+/// Features are computed once per piece over the whole piece (so a window's first step is relative to the note
+/// before it, as in the tutorial). Windows are addressed by index; <see cref="Fill"/> gathers a batch into
+/// caller-owned buffers without allocating.
+/// </remarks>
+public sealed class WindowSet
+{
+    private readonly float[][] _features;   // per piece [n × 3]: pitch, step, duration (raw)
+    private readonly int[] _piece;          // window → piece
+    private readonly int[] _start;          // window → first note
+
+    /// <summary>Builds the windows of <paramref name="pieces"/> (each sorted by start).</summary>
+    public WindowSet(IReadOnlyList<Note[]> pieces, int sequenceLength)
+    {
+        if (sequenceLength < 1) throw new ArgumentOutOfRangeException(nameof(sequenceLength));
+        SequenceLength = sequenceLength;
+        _features = pieces.Select(p => NoteFeatures.ToFeatures(p)).ToArray();
+        long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength));
+        if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
+        _piece = new int[count];
+        _start = new int[count];
+        int w = 0;
+        for (int p = 0; p < pieces.Count; p++)
+        for (int s = 0; s + sequenceLength < pieces[p].Length; s++)
+        {
+            _piece[w] = p;
+            _start[w] = s;
+            w++;
+        }
+        Pieces = pieces.Count;
+    }
+
+    /// <summary>Notes per window.</summary>
+    public int SequenceLength { get; }
+
+    /// <summary>Number of windows.</summary>
+    public int Count => _piece.Length;
+
+    /// <summary>Number of pieces.</summary>
+    public int Pieces { get; }
+
+    /// <summary>Where window <paramref name="index"/> comes from: piece and first note.</summary>
+    public (int Piece, int Start) Locate(int index) => (_piece[index], _start[index]);
+
+    /// <summary>
+    /// Gathers windows into <paramref name="inputs"/> [B, T, 3] (pitch / <paramref name="pitchScale"/>, step, duration)
+    /// and <paramref name="labels"/> [B, labelColumns.Length]: for each label column, that feature of the next note
+    /// (pitch as the raw MIDI number, a class index).
+    /// </summary>
+    public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, float pitchScale, ReadOnlySpan<int> labelColumns)
+    {
+        const int width = NoteFeatures.Width;
+        int t = SequenceLength, stride = labelColumns.Length;
+        for (int b = 0; b < windows.Length; b++)
+        {
+            int w = windows[b];
+            ReadOnlySpan<float> f = _features[_piece[w]];
+            int s = _start[w];
+            Span<float> x = inputs.Slice(b * t * width, t * width);
+            f.Slice(s * width, t * width).CopyTo(x);
+            for (int i = NoteFeatures.PitchColumn; i < x.Length; i += width) x[i] /= pitchScale;
+            ReadOnlySpan<float> next = f.Slice((s + t) * width, width);
+            for (int c = 0; c < stride; c++) labels[b * stride + c] = next[labelColumns[c]];
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cadenza.Common;
+using Cadenza.Corpus;
+using Cadenza.Midi;
+using Cadenza.Model;
+using Cadenza.Notes;
+using Cadenza.Plots;
+using Cadenza.Training;
+
+namespace Cadenza.Pipeline;
+
+/// <summary>What to train: a corpus source, an output folder, the architecture and the training settings.</summary>
+public sealed record TrainRequest
+{
+    /// <summary>Folder of MIDI files (or any source the corpus reader accepts).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Model folder to write (config, weights, checkpoint, history, loss.png).</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Architecture (ignored on resume: the saved one is used).</summary>
+    public ModelConfig Model { get; init; } = ModelConfig.Paper;
+
+    /// <summary>Training settings.</summary>
+    public TrainingConfig Training { get; init; } = new();
+
+    /// <summary>Continue from the folder's checkpoint.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Corpus reading options (cache, threads); the instrument selection comes from <see cref="TrainingConfig.Instrument"/>.</summary>
+    public CorpusOptions Corpus { get; init; } = CorpusOptions.Default;
+}
+
+/// <summary>A training run ready to start: the corpus read and split, the windows built, the model created or reloaded.</summary>
+public sealed record PreparedTraining(
+    TrainRequest Request, MusicModel Model, CorpusSummary Corpus, IReadOnlyList<CorpusFile> TrainFiles, IReadOnlyList<CorpusFile> ValidationFiles,
+    WindowSet TrainWindows, WindowSet? ValidationWindows, JsonObject CorpusSection);
+
+/// <summary>The train job: corpus → split → windows → <see cref="Trainer"/> → model folder with history, loss.png and checkpoint.</summary>
+public static class TrainJob
+{
+    /// <summary>Seed windows stored with the model, drawn from the training files, for generation without a seed file.</summary>
+    public const int StoredSeeds = 16;
+
+    /// <summary>Reads and splits the corpus and creates (or, on resume, reloads) the model.</summary>
+    /// <exception cref="CorpusException">No usable file.</exception>
+    /// <exception cref="TrainingException">Too little music, or a resume without a model.</exception>
+    public static PreparedTraining Prepare(TrainRequest request, IProgress<int>? progress = null)
+    {
+        TrainingConfig t = request.Training;
+        t.Validate();
+        ModelConfig modelConfig = request.Model;
+        if (request.Resume)
+        {
+            if (!File.Exists(Path.Combine(request.Output, ModelStore.ConfigFile)))
+                throw new TrainingException($"{request.Output}: nothing to resume (no config.json); train without --resume first");
+            modelConfig = ModelStore.Load(request.Output).Config;
+        }
+        var midi = new MidiReadSettings { Instruments = t.Instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged };
+        var (files, summary) = CorpusReader.Read(request.Source, request.Corpus with { Midi = midi, MinNotes = modelConfig.SequenceLength + 1 }, progress);
+        if (summary.FilesUsable == 0)
+            throw new CorpusException($"{request.Source}: no usable MIDI file ({summary.Files} found, {summary.Skipped.Count} unreadable, {summary.Unusable.Count} too short or drums only)");
+        var (train, validation) = CorpusSplit.ByFile(files, t.Validation, t.Seed);
+        var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength);
+        WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength) : null;
+        if (trainWindows.Count < t.BatchSize)
+            throw new TrainingException($"{request.Source}: {trainWindows.Count} training windows are fewer than one batch of {t.BatchSize}; add music or lower --batch-size");
+        MusicModel model = MusicModel.Create(modelConfig, t.Seed);
+        return new PreparedTraining(request, model, summary, train, validation, trainWindows, valWindows,
+            CorpusSection(request.Source, t, files.Count, train, validation, trainWindows, valWindows));
+    }
+
+    /// <summary>Trains the prepared model; the folder is complete after every epoch, so an interrupted run leaves a usable model.</summary>
+    public static TrainingResult Run(PreparedTraining p, ITrainingObserver? observer = null, CancellationToken cancel = default)
+    {
+        string folder = p.Request.Output;
+        Directory.CreateDirectory(folder);
+        string[] heads = p.Model.Config.Heads.Select(h => h.Name).ToArray();
+        var sections = new Dictionary<string, JsonNode?>
+        {
+            ["training"] = JsonSerializer.SerializeToNode(p.Request.Training, ModelStore.Json),
+            ["corpus"] = p.CorpusSection,
+        };
+        void Save(MusicModel model, IReadOnlyList<EpochRecord> history)
+        {
+            ModelStore.Save(model, folder, sections);
+            if (history.Count == 0) return;
+            TrainingHistory.Save(folder, history, heads);
+            LossPlot.Write(Path.Combine(folder, "loss.png"), history, heads);
+        }
+        var trainer = new Trainer(p.Model, p.Request.Training, p.TrainWindows, p.ValidationWindows, folder, Save, observer);
+        return trainer.Run(p.Request.Resume, cancel);
+    }
+
+    private static JsonObject CorpusSection(string source, TrainingConfig t, int files, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
+                                           WindowSet trainWindows, WindowSet? valWindows)
+    {
+        NoteStatistics stats = NoteStatistics.Of(train.Select(f => f.Notes));
+        var rng = new Rng(t.Seed ^ 0x5EED_0F5E_ED5EUL);
+        var seeds = new JsonArray();
+        for (int i = 0; i < Math.Min(StoredSeeds, trainWindows.Count); i++)
+        {
+            var (piece, start) = trainWindows.Locate(rng.NextInt(trainWindows.Count));
+            Note[] notes = train[piece].Notes;
+            float[] features = NoteFeatures.ToFeatures(notes.AsSpan(start, trainWindows.SequenceLength));
+            features[NoteFeatures.StepColumn] = (float)NoteFeatures.Step(notes, start);   // the window's first step, as training saw it
+            seeds.Add(new JsonObject { ["file"] = train[piece].Path, ["note"] = start, ["features"] = new JsonArray(features.Select(f => (JsonNode)f).ToArray()) });
+        }
+        return new JsonObject
+        {
+            ["source"] = Path.GetFullPath(source),
+            ["instrument"] = t.Instrument,
+            ["files"] = files,
+            ["trainFiles"] = new JsonArray(train.Select(f => (JsonNode)f.Path).ToArray()),
+            ["validationFiles"] = new JsonArray(validation.Select(f => (JsonNode)f.Path).ToArray()),
+            ["trainWindows"] = trainWindows.Count,
+            ["validationWindows"] = valWindows?.Count ?? 0,
+            ["statistics"] = JsonSerializer.SerializeToNode(stats, ModelStore.Json),
+            ["seeds"] = seeds,
+        };
+    }
+}

@@ -1,0 +1,58 @@
+using Cadenza.Nn;
+
+namespace Cadenza.Training;
+
+/// <summary>Every training setting in one record, the paper's values by default; printed at start and saved with the model.</summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Maximum passes over the training windows (the paper: 50).</summary>
+    public int Epochs { get; init; } = 50;
+
+    /// <summary>Windows per gradient step; the last partial batch of an epoch is dropped (the tutorial's drop_remainder).</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Adam's step size.</summary>
+    public float LearningRate { get; init; } = 0.005f;
+
+    /// <summary>Adam β1.</summary>
+    public float Beta1 { get; init; } = 0.9f;
+
+    /// <summary>Adam β2.</summary>
+    public float Beta2 { get; init; } = 0.999f;
+
+    /// <summary>Adam ε.</summary>
+    public float Epsilon { get; init; } = 1e-7f;
+
+    /// <summary>Where Adam's ε sits (Keras by default, as the paper trained).</summary>
+    public AdamFormula AdamFormula { get; init; } = AdamFormula.Keras;
+
+    /// <summary>Epochs without improvement of the monitored loss before stopping (Keras EarlyStopping patience).</summary>
+    public int Patience { get; init; } = 5;
+
+    /// <summary>Share of usable files held out for validation (0 disables it and early stopping watches the training loss).</summary>
+    public double Validation { get; init; } = 0.1;
+
+    /// <summary>Seed for initialisation, the split and shuffling.</summary>
+    public ulong Seed { get; init; } = 42;
+
+    /// <summary>Threads for the training step; 0 = one per core (at most 2 pay on this model), 1 = bit-reproducible single-threaded.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>merged (all non-drum instruments) or first (the first non-drum instrument).</summary>
+    public string Instrument { get; init; } = "merged";
+
+    /// <summary>The Adam settings these values give.</summary>
+    public AdamSettings Adam => new() { LearningRate = LearningRate, Beta1 = Beta1, Beta2 = Beta2, Epsilon = Epsilon, Formula = AdamFormula };
+
+    /// <summary>Checks the values; throws <see cref="TrainingException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new TrainingException($"epochs must be at least 1, got {Epochs}");
+        if (BatchSize < 1) throw new TrainingException($"batch size must be at least 1, got {BatchSize}");
+        if (!(LearningRate > 0)) throw new TrainingException($"learning rate must be positive, got {LearningRate}");
+        if (Patience < 0) throw new TrainingException($"patience must be ≥ 0, got {Patience}");
+        if (Validation is < 0 or >= 1 || double.IsNaN(Validation)) throw new TrainingException($"validation share must be in [0, 1), got {Validation}");
+        if (Threads < 0) throw new TrainingException($"threads must be ≥ 0, got {Threads}");
+        if (Instrument is not ("merged" or "first")) throw new TrainingException($"instrument must be merged or first, got '{Instrument}'");
+    }
+}
