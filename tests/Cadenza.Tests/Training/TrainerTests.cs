@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using Cadenza.Corpus;
+using Cadenza.Model;
+using Cadenza.Notes;
+using Cadenza.Pipeline;
+using Cadenza.Training;
+
+namespace Cadenza.Tests.Training;
+
+public class TrainerTests
+{
+    private static readonly ModelConfig Tiny = new() { SequenceLength = 8, LstmUnits = [16] };
+
+    private static TrainRequest Request(string output, int epochs, bool resume = false, int patience = 5, double validation = 0.1) => new()
+    {
+        Source = Paths.Demo,
+        Output = output,
+        Model = Tiny,
+        Training = new TrainingConfig { Epochs = epochs, Threads = 1, Patience = patience, Validation = validation, Seed = 11 },
+        Resume = resume,
+        Corpus = CorpusOptions.Default with { UseCache = false },
+    };
+
+    [Fact]
+    public void Resume_TwoPlusTwoEpochs_BitIdenticalToFourEpochs()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        TrainJob.Run(TrainJob.Prepare(Request(a.Path, 4)));
+        TrainJob.Run(TrainJob.Prepare(Request(b.Path, 2)));
+        TrainingResult resumed = TrainJob.Run(TrainJob.Prepare(Request(b.Path, 4, resume: true)));
+        Assert.Equal(4, resumed.History.Count);
+        Assert.Equal(ModelStore.Load(a.Path).Parameters.Values, ModelStore.Load(b.Path).Parameters.Values);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, Checkpoint.FileName)).Length, File.ReadAllBytes(Path.Combine(b.Path, Checkpoint.FileName)).Length);
+        Assert.Equal(
+            File.ReadAllLines(Path.Combine(a.Path, "history.csv")).Select(l => l[..l.LastIndexOf(',')]),
+            File.ReadAllLines(Path.Combine(b.Path, "history.csv")).Select(l => l[..l.LastIndexOf(',')]));   // all but the seconds column
+    }
+
+    [Fact]
+    public void Resume_AfterCancellationMidEpoch_BitIdenticalToUninterrupted()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        TrainJob.Run(TrainJob.Prepare(Request(a.Path, 2)));
+        using var cancel = new CancellationTokenSource();
+        var stopper = new CancelAfterBatches(cancel, 30);
+        TrainingResult stopped = TrainJob.Run(TrainJob.Prepare(Request(b.Path, 2)), stopper, cancel.Token);
+        Assert.True(stopped.Cancelled);
+        TrainJob.Run(TrainJob.Prepare(Request(b.Path, 2, resume: true)));
+        Assert.Equal(ModelStore.Load(a.Path).Parameters.Values, ModelStore.Load(b.Path).Parameters.Values);
+    }
+
+    private sealed class CancelAfterBatches(CancellationTokenSource cancel, int batches) : ITrainingObserver
+    {
+        private int _seen;
+        public void BatchDone(int epoch, int batch, int total, int windows) { if (++_seen == batches) cancel.Cancel(); }
+    }
+
+    [Fact]
+    public void SameSeedSingleThreaded_BitIdenticalWeights()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        TrainJob.Run(TrainJob.Prepare(Request(a.Path, 1)));
+        TrainJob.Run(TrainJob.Prepare(Request(b.Path, 1)));
+        Assert.Equal(ModelStore.Load(a.Path).Parameters.Values, ModelStore.Load(b.Path).Parameters.Values);
+    }
+
+    [Fact]
+    public void EarlyStopping_RestoresBestEpochWeights()
+    {
+        // a huge learning rate makes training loss worse after the first epochs; patience 1 stops and restores the best
+        using var dir = new TempDir();
+        var request = Request(dir.Path, 8, patience: 1, validation: 0) with { };
+        request = request with { Training = request.Training with { LearningRate = 0.3f } };
+        PreparedTraining prepared = TrainJob.Prepare(request);
+        var observer = new Recorder { CurrentWeights = () => (float[])prepared.Model.Parameters.Values.Clone() };
+        TrainingResult result = TrainJob.Run(prepared, observer);
+        Assert.True(result.StoppedEarly);
+        int best = result.History.MinBy(r => r.Loss)!.Epoch;
+        Assert.Equal(best, result.BestEpoch);
+        Assert.True(result.History.Count < 8);
+        Assert.Equal(observer.Snapshots[best], ModelStore.Load(dir.Path).Parameters.Values);
+        Assert.NotEqual(observer.Snapshots[result.History.Count], ModelStore.Load(dir.Path).Parameters.Values);
+    }
+
+    private sealed class Recorder : ITrainingObserver
+    {
+        public Dictionary<int, float[]> Snapshots { get; } = new();
+        public void EpochDone(EpochRecord record, bool improved) => Snapshots[record.Epoch] = CurrentWeights!();
+        public Func<float[]>? CurrentWeights { get; set; }
+    }
+
+    [Fact]
+    public void Checkpoint_IsWrittenAtomically_NoTempFilesLeft()
+    {
+        using var dir = new TempDir();
+        TrainJob.Run(TrainJob.Prepare(Request(dir.Path, 1)));
+        Assert.True(File.Exists(Path.Combine(dir.Path, Checkpoint.FileName)));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+        var model = ModelStore.Load(dir.Path);
+        Checkpoint cp = Checkpoint.Load(dir.Path, model.Parameters);
+        Assert.Equal(1, cp.CompletedEpochs);
+        Assert.Single(cp.History);
+    }
+
+    [Fact]
+    public void Settings_ConfigFileThenOptionsOverrideDefaults()
+    {
+        using var dir = new TempDir();
+        string file = dir.File("cfg.json");
+        File.WriteAllText(file, """{"model": {"lstmUnits": [64, 32]}, "training": {"epochs": 7, "batchSize": 32}}""");
+        var (model, training) = TrainSettings.Resolve(dir.File("m"), false, file, new JsonObject { ["epochs"] = 3 });
+        Assert.Equal([64, 32], model.LstmUnits);
+        Assert.Equal(3, training.Epochs);
+        Assert.Equal(32, training.BatchSize);
+        Assert.Equal(0.005f, training.LearningRate);
+    }
+
+    [Fact]
+    public void Settings_UnknownKey_IsRejectedNamingIt()
+    {
+        using var dir = new TempDir();
+        string file = dir.File("cfg.json");
+        File.WriteAllText(file, """{"training": {"epochz": 7}}""");
+        var e = Assert.Throws<FormatException>(() => TrainSettings.Resolve(dir.File("m"), false, file, null));
+        Assert.Contains("epochz", e.Message);
+    }
+
+    [Fact]
+    public void Trainer_NonFiniteLoss_StopsWithClearError()
+    {
+        using var dir = new TempDir();
+        PreparedTraining p = TrainJob.Prepare(Request(dir.Path, 1));
+        p.Model.Parameters.Span("pitch/bias")[3] = float.NaN;
+        var e = Assert.Throws<TrainingException>(() => TrainJob.Run(p));
+        Assert.Contains("NaN", e.Message);
+    }
+}

@@ -1,0 +1,68 @@
+using Cadenza.Common;
+using Cadenza.Corpus;
+using Cadenza.Notes;
+
+namespace Cadenza.Tests.Training;
+
+public class WindowSetTests
+{
+    private static Note[] Piece(int count, int pitch0, double t0 = 0) =>
+        Enumerable.Range(0, count).Select(i => new Note(pitch0 + i, t0 + 0.5 * i, t0 + 0.5 * i + 0.25)).ToArray();
+
+    [Fact]
+    public void Windows_StrideOneWithinEachPiece_NeverAcross()
+    {
+        var set = new WindowSet([Piece(5, 60), Piece(2, 40), Piece(4, 70)], sequenceLength: 3);
+        Assert.Equal(2 + 0 + 1, set.Count);
+        Assert.Equal((0, 0), set.Locate(0));
+        Assert.Equal((0, 1), set.Locate(1));
+        Assert.Equal((2, 0), set.Locate(2));
+    }
+
+    [Fact]
+    public void Fill_HandComputedInputsAndLabels()
+    {
+        // notes: pitch 64 at 0 (0.25 long), 66 at 0.5, 68 at 1.0 and 70 at 1.5 → window 2 of 3 notes starting at note 1
+        Note[] notes = [new(62, 0, 0.1), new(64, 0.5, 0.75), new(66, 0.75, 1.75), new(68, 1.0, 1.5), new(70, 2.0, 2.5)];
+        var set = new WindowSet([notes], sequenceLength: 3);
+        var x = new float[9];
+        var y = new float[3];
+        set.Fill([1], x, y, 128f, [0, 1, 2]);
+        Assert.Equal([64 / 128f, 0.5f, 0.25f, 66 / 128f, 0.25f, 1.0f, 68 / 128f, 0.25f, 0.5f], x);
+        Assert.Equal([70f, 1.0f, 0.5f], y);
+    }
+
+    [Fact]
+    public void Split_ByFileDeterministicFromSeed()
+    {
+        var files = Enumerable.Range(0, 20).Select(i => new CorpusFile($"f{i}.mid", Piece(30, 40), CorpusFileStatus.Usable, "", 100)).ToList();
+        var (train, val) = CorpusSplit.ByFile(files, 0.1, 7);
+        Assert.Equal(18, train.Count);
+        Assert.Equal(2, val.Count);
+        Assert.Empty(train.Intersect(val));
+        Assert.Equal(val.Select(f => f.Path), CorpusSplit.ByFile(files, 0.1, 7).Validation.Select(f => f.Path));
+        Assert.NotEqual(val.Select(f => f.Path), CorpusSplit.ByFile(files, 0.1, 8).Validation.Select(f => f.Path));
+        Assert.Empty(CorpusSplit.ByFile(files, 0, 7).Validation);
+    }
+
+    [Fact]
+    public void Shuffle_SameSeedSamePermutation_DifferentSeedDifferent()
+    {
+        int[] Perm(ulong seed) { var p = Enumerable.Range(0, 100).ToArray(); new Rng(seed).Shuffle(p.AsSpan()); return p; }
+        Assert.Equal(Perm(1), Perm(1));
+        Assert.NotEqual(Perm(1), Perm(2));
+        Assert.Equal(Enumerable.Range(0, 100), Perm(1).Order());
+    }
+
+    [Fact]
+    public void Rng_StateRoundTrip_ContinuesTheSameStream()
+    {
+        var a = new Rng(99);
+        a.NextULong();
+        ulong[] state = a.GetState();
+        ulong next = a.NextULong();
+        var b = new Rng(1);
+        b.SetState(state);
+        Assert.Equal(next, b.NextULong());
+    }
+}
