@@ -9,22 +9,39 @@ public static class NotesCsv
     /// <summary>The header line.</summary>
     public const string Header = "pitch,start,end,step,duration,velocity";
 
-    /// <summary>Writes notes (sorted by start) as CSV with shortest round-trip doubles.</summary>
-    public static void Write(TextWriter writer, ReadOnlySpan<Note> notes)
+    /// <summary>The paper's Figure 4 column order, used for generated pieces.</summary>
+    public static readonly string[] GeneratedColumns = ["pitch", "step", "duration", "start", "end"];
+
+    private static readonly string[] StandardColumns = Header.Split(',');
+
+    /// <summary>Writes notes (sorted by start) as CSV with shortest round-trip doubles, in the standard or the given column order.</summary>
+    /// <exception cref="ArgumentException">A column is not one of pitch, start, end, step, duration, velocity.</exception>
+    public static void Write(TextWriter writer, ReadOnlySpan<Note> notes, IReadOnlyList<string>? columns = null)
     {
-        writer.Write(Header);
+        columns ??= StandardColumns;
+        foreach (string c in columns)
+            if (Array.IndexOf(StandardColumns, c) < 0) throw new ArgumentException($"unknown notes column '{c}'", nameof(columns));
+        writer.Write(string.Join(',', columns));
         writer.Write('\n');
         var line = new StringBuilder(96);
         for (int i = 0; i < notes.Length; i++)
         {
             ref readonly Note n = ref notes[i];
             line.Clear();
-            line.Append(n.Pitch.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(n.Start.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append(n.End.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append(NoteFeatures.Step(notes, i).ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append((n.End - n.Start).ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append(n.Velocity.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            for (int c = 0; c < columns.Count; c++)
+            {
+                if (c > 0) line.Append(',');
+                line.Append(columns[c] switch
+                {
+                    "pitch" => n.Pitch.ToString(CultureInfo.InvariantCulture),
+                    "start" => n.Start.ToString("R", CultureInfo.InvariantCulture),
+                    "end" => n.End.ToString("R", CultureInfo.InvariantCulture),
+                    "step" => NoteFeatures.Step(notes, i).ToString("R", CultureInfo.InvariantCulture),
+                    "duration" => (n.End - n.Start).ToString("R", CultureInfo.InvariantCulture),
+                    _ => n.Velocity.ToString(CultureInfo.InvariantCulture),
+                });
+            }
+            line.Append('\n');
             writer.Write(line);
         }
     }

@@ -1,0 +1,17 @@
+namespace Cadenza.Generation;
+
+/// <summary>How notes are generated: count, temperature, top-k, seed.</summary>
+public sealed record GenerationOptions
+{
+    /// <summary>Notes to generate (the paper: 120).</summary>
+    public int Notes { get; init; } = 120;
+
+    /// <summary>Softmax temperature for pitch (the paper: 1.0, also 2.0); 0 = argmax.</summary>
+    public float Temperature { get; init; } = 1f;
+
+    /// <summary>Draw pitch only from the k most likely (0 = off).</summary>
+    public int TopK { get; init; }
+
+    /// <summary>Seed of the sampling RNG: the same seed gives the same notes.</summary>
+    public ulong Seed { get; init; } = 42;
+}

@@ -1,0 +1,22 @@
+using Cadenza.Common;
+using ScottPlot;
+using SkiaSharp;
+
+namespace Cadenza.Plots;
+
+/// <summary>Lays several ScottPlot figures side by side in one PNG (SkiaSharp canvas, one rectangle per plot).</summary>
+internal static class Panels
+{
+    /// <summary>Renders <paramref name="plots"/> in one row, each <paramref name="panelWidth"/> × <paramref name="height"/>, and writes the PNG atomically.</summary>
+    public static void SavePng(IReadOnlyList<Plot> plots, string path, int panelWidth, int height)
+    {
+        int width = panelWidth * plots.Count;
+        using SKSurface surface = SKSurface.Create(new SKImageInfo(width, height));
+        surface.Canvas.Clear(SKColors.White);
+        for (int i = 0; i < plots.Count; i++)
+            plots[i].Render(surface.Canvas, new PixelRect(i * panelWidth, (i + 1) * panelWidth, height, 0));
+        using SKImage image = surface.Snapshot();
+        using SKData png = image.Encode(SKEncodedImageFormat.Png, 100);
+        AtomicFile.WriteAllBytes(path, png.AsSpan());
+    }
+}
