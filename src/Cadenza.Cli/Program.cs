@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ModelCommands.Inspect());
         root.Subcommands.Add(ModelCommands.Group());
+        root.Subcommands.Add(RenderCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -10,7 +10,7 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = TempPath(dir, full);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -18,6 +18,27 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Creates a file atomically through something that writes to a path (an external encoder): <paramref name="writeTemp"/> creates the temporary path it is given, which is then flushed and renamed over <paramref name="path"/>.</summary>
+    public static void WriteViaPath(string path, Action<string> writeTemp)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(dir);
+        string temp = TempPath(dir, full);
+        try
+        {
+            writeTemp(temp);
+            using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                stream.Flush(flushToDisk: true);
             File.Move(temp, full, overwrite: true);
         }
         catch
@@ -37,6 +58,10 @@ public static class AtomicFile
     /// <summary>Writes UTF-8 text atomically.</summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true); w.Write(text); });
+
+    // hidden, unique per process and call, beside the target so that the rename stays on one file system
+    private static string TempPath(string dir, string full) =>
+        Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
 
     private static void TryDelete(string path)
     {

@@ -24,6 +24,13 @@ public static class MidiReader
     public static MidiNotes Read(string path, MidiReadSettings? settings = null)
     {
         settings ??= MidiReadSettings.Default;
+        return Read(ReadFileBytes(path, settings), path, settings);
+    }
+
+    /// <summary>The MIDI bytes of <paramref name="path"/>, gunzipped when it ends in .gz, within the size limit.</summary>
+    /// <exception cref="MidiFormatException">The file is missing, unreadable or too large.</exception>
+    internal static byte[] ReadFileBytes(string path, MidiReadSettings settings)
+    {
         byte[] data;
         try
         {
@@ -39,7 +46,7 @@ public static class MidiReader
         {
             throw new MidiFormatException(path, $"cannot read: {e.Message}", e);
         }
-        return Read(data, path, settings);
+        return data;
     }
 
     /// <summary>Reads MIDI bytes; <paramref name="source"/> names them in errors.</summary>
