@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Cadenza.IO;
+using Cadenza.Common;
 
 namespace Cadenza.Audio;
 

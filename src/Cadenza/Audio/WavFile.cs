@@ -1,4 +1,4 @@
-using Cadenza.IO;
+using Cadenza.Common;
 using NAudio.Wave;
 
 namespace Cadenza.Audio;
