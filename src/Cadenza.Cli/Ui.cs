@@ -60,7 +60,7 @@ internal static class Ui
     /// <summary>Reads a corpus with a progress bar on an interactive terminal, and prints a warning line per skipped file.</summary>
     public static (List<CorpusFile> Files, CorpusSummary Summary) ReadCorpus(string root, CorpusOptions options)
     {
-        (List<CorpusFile>, CorpusSummary) result = default;
+        (List<CorpusFile> Files, CorpusSummary Summary) result = default;
         int total = CorpusReader.ListFiles(root).Count;
         if (total > 50 && AnsiConsole.Profile.Capabilities.Interactive)
         {
@@ -77,7 +77,7 @@ internal static class Ui
         {
             result = CorpusReader.Read(root, options);
         }
-        foreach (CorpusFile f in result.Item2.Skipped) Warning($"{f.Path}: skipped: {f.Reason}");
+        foreach (CorpusFile f in result.Summary!.Skipped) Warning($"{f.Path}: skipped: {f.Reason}");
         return result;
     }
 }

@@ -12,6 +12,9 @@ public sealed record AudioOptions
     private const int MinSampleRate = 8_000;    // FluidSynth's synth.sample-rate range
     private const int MaxSampleRate = 96_000;
 
+    /// <summary>Scale the finished audio so its peak sits at this level in dBFS (e.g. −1); null keeps FluidSynth's own level.</summary>
+    public double? NormalizeDb { get; init; }
+
     /// <summary>SoundFont to use; null: $CADENZA_SOUNDFONT, else the usual system places (<see cref="SoundFontLocator"/>).</summary>
     public string? SoundFont { get; init; }
 

@@ -51,6 +51,12 @@ internal static class RenderLoop
         audio.FadeOut((int)(FadeSeconds * rate));
 
         peak = audio.Peak();
+        if (options.NormalizeDb is double target && peak > 0)
+        {
+            // bring a quiet render up (or a loud one down) to a listening level, still below the ceiling
+            audio.Scale(MathF.Min(Ceiling, (float)Math.Pow(10, target / 20)) / peak);
+            peak = audio.Peak();
+        }
         if (peak > Ceiling)
         {
             audio.Scale(Ceiling / peak);

@@ -16,7 +16,9 @@ public static class NotesCsv
 
     /// <summary>Writes notes (sorted by start) as CSV with shortest round-trip doubles, in the standard or the given column order.</summary>
     /// <exception cref="ArgumentException">A column is not one of pitch, start, end, step, duration, velocity.</exception>
-    public static void Write(TextWriter writer, ReadOnlySpan<Note> notes, IReadOnlyList<string>? columns = null)
+    /// <param name="origin">For generated pieces: the time the first note's step is measured from (the paper's
+    /// Figure 4 shows the first step as its start); null gives the first note a step of 0, as pretty_midi does.</param>
+    public static void Write(TextWriter writer, ReadOnlySpan<Note> notes, IReadOnlyList<string>? columns = null, double? origin = null)
     {
         columns ??= StandardColumns;
         foreach (string c in columns)
@@ -36,7 +38,7 @@ public static class NotesCsv
                     "pitch" => n.Pitch.ToString(CultureInfo.InvariantCulture),
                     "start" => n.Start.ToString("R", CultureInfo.InvariantCulture),
                     "end" => n.End.ToString("R", CultureInfo.InvariantCulture),
-                    "step" => NoteFeatures.Step(notes, i).ToString("R", CultureInfo.InvariantCulture),
+                    "step" => (i == 0 && origin is double o ? n.Start - o : NoteFeatures.Step(notes, i)).ToString("R", CultureInfo.InvariantCulture),
                     "duration" => (n.End - n.Start).ToString("R", CultureInfo.InvariantCulture),
                     _ => n.Velocity.ToString(CultureInfo.InvariantCulture),
                 });

@@ -14,7 +14,11 @@ internal static class Panels
         using SKSurface surface = SKSurface.Create(new SKImageInfo(width, height));
         surface.Canvas.Clear(SKColors.White);
         for (int i = 0; i < plots.Count; i++)
-            plots[i].Render(surface.Canvas, new PixelRect(i * panelWidth, (i + 1) * panelWidth, height, 0));
+        {
+            // each plot renders to its own image: ScottPlot's canvas rendering clears the whole canvas it is given
+            using SKBitmap panel = SKBitmap.Decode(plots[i].GetImageBytes(panelWidth, height, ImageFormat.Png));
+            surface.Canvas.DrawBitmap(panel, i * panelWidth, 0);
+        }
         using SKImage image = surface.Snapshot();
         using SKData png = image.Encode(SKEncodedImageFormat.Png, 100);
         AtomicFile.WriteAllBytes(path, png.AsSpan());

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cadenza.Audio;
+using Cadenza.Common;
+using Cadenza.Corpus;
+using Cadenza.Generation;
+using Cadenza.Midi;
+using Cadenza.Model;
+using Cadenza.Notes;
+using Cadenza.Plots;
+
+namespace Cadenza.Pipeline;
+
+/// <summary>What to generate: a model, an output name, a seed source, sampling options and which files to write.</summary>
+public sealed record GenerateRequest
+{
+    /// <summary>Model folder or TF.js model.json.</summary>
+    public required string ModelPath { get; init; }
+
+    /// <summary>Output path without extension: NAME.mid, NAME.csv, NAME.pianoroll.png … are written.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Seed from the first notes of this MIDI file; null: a training window recorded with the model.</summary>
+    public string? SeedMidi { get; init; }
+
+    /// <summary>How the seed file is read.</summary>
+    public InstrumentSelection SeedInstrument { get; init; } = InstrumentSelection.Merged;
+
+    /// <summary>Sampling settings.</summary>
+    public GenerationOptions Options { get; init; } = new();
+
+    /// <summary>Audio files to render (wav, mp3); empty for none.</summary>
+    public string[] Audio { get; init; } = ["wav", "mp3"];
+
+    /// <summary>Audio settings (SoundFont, engine); generated pieces are brought to a −1 dBFS peak, a listening level.</summary>
+    public AudioOptions AudioOptions { get; init; } = AudioOptions.Default with { NormalizeDb = -1 };
+
+    /// <summary>General MIDI program of the written track (0 = piano).</summary>
+    public int Program { get; init; }
+
+    /// <summary>Velocity of every written note (the paper: 100).</summary>
+    public int Velocity { get; init; } = Note.DefaultVelocity;
+}
+
+/// <summary>What generation produced.</summary>
+/// <param name="Notes">The generated notes.</param>
+/// <param name="Files">Every file written, in order.</param>
+/// <param name="Seed">Where the seed came from.</param>
+/// <param name="GenerationTime">Time spent in the sampling loop alone.</param>
+/// <param name="Audio">Audio results (one per file).</param>
+/// <param name="Warnings">One-line notes for the user (missing lame, fallback synth…).</param>
+public sealed record GenerateOutcome(Note[] Notes, IReadOnlyList<string> Files, string Seed, TimeSpan GenerationTime, IReadOnlyList<AudioResult> Audio, IReadOnlyList<string> Warnings);
+
+/// <summary>The generate job: model + seed → notes → MIDI, notes CSV, piano roll, distributions, audio.</summary>
+public static class GenerateJob
+{
+    /// <summary>Runs the request; every file is written atomically.</summary>
+    public static GenerateOutcome Run(GenerateRequest request)
+    {
+        if (request.Options.Notes < 1) throw new GenerationException($"--notes must be at least 1, got {request.Options.Notes}");
+        MusicModel model = ModelStore.Load(request.ModelPath);
+        var generator = new Generator(model);
+        var (seed, description) = Seed(request, model);
+
+        var clock = Stopwatch.StartNew();
+        Note[] notes = generator.Generate(seed, request.Options);
+        TimeSpan elapsed = clock.Elapsed;
+
+        string output = request.Output;
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (folder != null) Directory.CreateDirectory(folder);
+        var files = new List<string>();
+        var warnings = new List<string>();
+        string Out(string suffix) { string p = output + suffix; files.Add(p); return p; }
+
+        var midiSettings = new MidiWriteSettings { Program = request.Program, Velocity = request.Velocity };
+        MidiWriter.Write(Out(".mid"), notes, midiSettings);
+        AtomicFile.Write(Out(".csv"), s => { using var w = new StreamWriter(s, leaveOpen: true); NotesCsv.Write(w, notes, NotesCsv.GeneratedColumns, origin: 0); });
+        string title = $"{Path.GetFileName(output)}: {notes.Length} notes, temperature {request.Options.Temperature}";
+        PianoRoll.Write(Out(".pianoroll.png"), notes, title);
+        DistributionPlot.Write(Out(".distributions.png"), NoteStatistics.Of([notes]), TrainingStatistics(request.ModelPath));
+
+        var audio = new List<AudioResult>();
+        foreach (string format in request.Audio.Select(a => a.ToLowerInvariant()).Distinct())
+        {
+            try
+            {
+                AudioResult r = AudioRenderer.Render(notes, Out("." + format), request.AudioOptions);
+                audio.Add(r);
+                if (r.Warning != null && !warnings.Contains(r.Warning)) warnings.Add(r.Warning);
+            }
+            catch (AudioException e) when (format == "mp3")
+            {
+                files.RemoveAt(files.Count - 1);
+                warnings.Add($"no MP3: {e.Message}");
+            }
+        }
+        return new GenerateOutcome(notes, files, description, elapsed, audio, warnings);
+    }
+
+    /// <summary>The seed window (raw features [T × 3]) and a description of where it came from.</summary>
+    public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model)
+    {
+        int t = model.Config.SequenceLength;
+        if (request.SeedMidi != null)
+        {
+            Note[] notes = MidiReader.Read(request.SeedMidi, new MidiReadSettings { Instruments = request.SeedInstrument }).Notes;
+            if (notes.Length < t)
+                throw new GenerationException($"{request.SeedMidi}: {notes.Length} notes, but a seed needs the model's sequence length of {t}");
+            return (NoteFeatures.ToFeatures(notes.AsSpan(0, t)), $"the first {t} notes of {request.SeedMidi}");
+        }
+        JsonArray? seeds = null;
+        if (Directory.Exists(request.ModelPath) && File.Exists(Path.Combine(request.ModelPath, ModelStore.ConfigFile)))
+            seeds = ModelStore.ReadConfig(request.ModelPath)["corpus"]?["seeds"]?.AsArray();
+        if (seeds is null || seeds.Count == 0)
+            throw new GenerationException($"{request.ModelPath}: the model has no recorded training corpus to draw a seed from; give --seed-midi FILE");
+        JsonNode pick = seeds[new Rng(request.Options.Seed).NextInt(seeds.Count)]!;
+        float[] features = pick["features"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        if (features.Length != t * model.Config.InputSize)
+            throw new GenerationException($"{request.ModelPath}: recorded seed windows do not fit the model; give --seed-midi FILE");
+        return (features, $"a training window: {pick["file"]}, notes {pick["note"]!.GetValue<int>() + 1}–{pick["note"]!.GetValue<int>() + t}");
+    }
+
+    /// <summary>The training corpus's note statistics recorded with a model folder, or null.</summary>
+    public static NoteStatistics? TrainingStatistics(string modelPath)
+    {
+        if (!Directory.Exists(modelPath) || !File.Exists(Path.Combine(modelPath, ModelStore.ConfigFile))) return null;
+        JsonNode? stats = ModelStore.ReadConfig(modelPath)["corpus"]?["statistics"];
+        return stats?.Deserialize<NoteStatistics>(ModelStore.Json);
+    }
+}
