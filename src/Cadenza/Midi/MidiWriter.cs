@@ -8,7 +8,8 @@ namespace Cadenza.Midi;
 /// <remarks>
 /// Notes are first quantised to ticks and made readable: a note is at least one tick long (zero-length notes
 /// vanish on reading), and a note overlapped by a later one of the same pitch ends where that one starts (one
-/// note-off would otherwise end both); two of the same pitch starting on one tick become one. <see cref="Resolve"/>
+/// note-off would otherwise end both); of two of the same pitch starting on one tick, the second starts one tick
+/// later, so every note is kept. <see cref="Resolve"/>
 /// returns exactly what a reader will get back.
 /// </remarks>
 public static class MidiWriter
@@ -91,18 +92,19 @@ public static class MidiWriter
         var result = new List<TickNote>(ordered.Count);
         var lastOfPitch = new int[128];
         Array.Fill(lastOfPitch, -1);
-        foreach (TickNote n in ordered)
+        foreach (TickNote note in ordered)
         {
+            TickNote n = note;
             int previous = lastOfPitch[n.Pitch];
-            if (previous >= 0 && result[previous].Off > n.On)
+            if (previous >= 0)
             {
                 TickNote p = result[previous];
-                if (p.On == n.On)
+                if (n.On <= p.On)
                 {
-                    result[previous] = p with { Off = Math.Max(p.Off, n.Off) };   // same pitch, same tick: one note
-                    continue;
+                    // same pitch on the same tick: one note-off would end both, so the later one starts a tick later
+                    n = n with { On = p.On + 1, Off = Math.Max(n.Off, p.On + 2) };
                 }
-                result[previous] = p with { Off = n.On };
+                if (p.Off > n.On) result[previous] = p with { Off = n.On };
             }
             lastOfPitch[n.Pitch] = result.Count;
             result.Add(n);
