@@ -36,7 +36,7 @@ internal static class DemoCommand
     }
 
     /// <summary>The bundled corpus: $CADENZA_HOME/data/demo (set by the launcher), else data/demo above the program.</summary>
-    private static string DemoCorpus()
+    internal static string DemoCorpus()
     {
         string? home = Environment.GetEnvironmentVariable("CADENZA_HOME");
         if (home != null && Directory.Exists(Path.Combine(home, "data", "demo"))) return Path.Combine(home, "data", "demo");

@@ -14,6 +14,7 @@ internal static unsafe class Gemm
 {
     private const int MR = 4;    // rows per micro-kernel
     private const int NR = 16;   // columns per micro-kernel: two Vector256<float>
+    private const int WideNR = 64;   // columns per row kernel for matrix-vector products: eight Vector256<float>
 
     /// <summary>C[m×n] = A[m×k]·B[k×n], or C += A·B when <paramref name="accumulate"/>.</summary>
     public static void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
@@ -29,6 +30,20 @@ internal static unsafe class Gemm
             throw new ArgumentException($"GEMM operands too small for {m}×{k}·{k}×{n}");
         fixed (float* pa = a, pb = b, pc = c)
         {
+            if (m < MR && Vector256.IsHardwareAccelerated)
+            {
+                // matrix-vector shape (generation at batch 1): 64 columns at a time keeps eight independent FMA chains
+                // in flight; 16 columns would leave the loop waiting on FMA latency
+                int wide = n - n % WideNR;
+                for (int i = 0; i < m; i++)
+                {
+                    for (int j = 0; j < wide; j += WideNR) Kernel1x64(pa + i * lda, pb + j, ldb, pc + i * ldc + j, k, accumulate);
+                    for (int j = wide; j + NR <= n; j += NR) Kernel1x16(pa + i * lda, pb + j, ldb, pc + i * ldc + j, k, accumulate);
+                }
+                int done = n - n % NR;
+                if (done < n) Tail(pa, lda, pb, ldb, pc, ldc, m, done, n, k, accumulate);
+                return;
+            }
             int jFull = Vector256.IsHardwareAccelerated ? n - n % NR : 0;
             for (int j = 0; j < jFull; j += NR)
             {
@@ -73,6 +88,36 @@ internal static unsafe class Gemm
         c10.Store(c + ldc); c11.Store(c + ldc + 8);
         c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
         c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel1x64(float* a, float* b, int ldb, float* c, int k, bool accumulate)
+    {
+        Vector256<float> c0, c1, c2, c3, c4, c5, c6, c7;
+        if (accumulate)
+        {
+            c0 = Vector256.Load(c); c1 = Vector256.Load(c + 8); c2 = Vector256.Load(c + 16); c3 = Vector256.Load(c + 24);
+            c4 = Vector256.Load(c + 32); c5 = Vector256.Load(c + 40); c6 = Vector256.Load(c + 48); c7 = Vector256.Load(c + 56);
+        }
+        else
+        {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = Vector256<float>.Zero;
+        }
+        for (int p = 0; p < k; p++)
+        {
+            float* bp = b + (long)p * ldb;
+            Vector256<float> x = Vector256.Create(a[p]);
+            c0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), c0);
+            c1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), c1);
+            c2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 16), c2);
+            c3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 24), c3);
+            c4 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 32), c4);
+            c5 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 40), c5);
+            c6 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 48), c6);
+            c7 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 56), c7);
+        }
+        c0.Store(c); c1.Store(c + 8); c2.Store(c + 16); c3.Store(c + 24);
+        c4.Store(c + 32); c5.Store(c + 40); c6.Store(c + 48); c7.Store(c + 56);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

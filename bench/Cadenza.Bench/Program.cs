@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Cadenza.Model;
+using Cadenza.Pipeline;
+
+// Micro-benchmarks of the engine's parts, for finding where the time goes; `cadenza bench` runs the headline set.
+namespace Cadenza.Bench;
+
+internal static class Program
+{
+    private static double Time(string name, Action work, int units, string unit)
+    {
+        for (int i = 0; i < 50; i++) work();
+        double best = double.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            int calls = 0;
+            while (clock.ElapsedMilliseconds < 300) { work(); calls++; }
+            best = Math.Min(best, clock.Elapsed.TotalSeconds / calls);
+        }
+        Console.WriteLine($"{name,-48} {best * 1e6 / units,10:F2} us/{unit}");
+        return best;
+    }
+
+    public static int Main(string[] args)
+    {
+        MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
+        var (x1, y1) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 1);
+        var (x64, y64) = BenchmarkSuite.SyntheticBatch(model.Config, 64, 1);
+        var (x32, y32) = BenchmarkSuite.SyntheticBatch(model.Config, 32, 1);
+        var net1 = new MusicNetwork(model, 1);
+        var net32 = new MusicNetwork(model, 32);
+        var net64 = new MusicNetwork(model, 64);
+        var grads = new float[model.ParameterCount];
+        var heads = new float[3];
+        Time("forward, batch 1 (one generated note)", () => net1.Forward(x1, 1), 1, "window");
+        Time("forward, batch 32", () => net32.Forward(x32, 32), 32, "window");
+        Time("forward, batch 64", () => net64.Forward(x64, 64), 64, "window");
+        Time("forward+loss+backward, batch 32", () => net32.ComputeGradients(x32, y32, 32, grads, heads), 32, "window");
+        Time("forward+loss+backward, batch 64", () => net64.ComputeGradients(x64, y64, 64, grads, heads), 64, "window");
+        net64.Forward(x64, 64);
+        net64.Loss(y64, 64, heads);
+        Time("backward only, batch 64", () => { Array.Clear(grads); net64.Backward(64, grads); }, 64, "window");
+        var adam = new Cadenza.Nn.Adam(model.ParameterCount);
+        Time("adam update (84,354 weights)", () => adam.Update(model.Parameters.Values, grads), 1, "step");
+        return 0;
+    }
+}

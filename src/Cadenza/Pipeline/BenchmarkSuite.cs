@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Cadenza.Audio;
+using Cadenza.Common;
+using Cadenza.Corpus;
+using Cadenza.Generation;
+using Cadenza.Midi;
+using Cadenza.Model;
+using Cadenza.Nn;
+using Cadenza.Notes;
+using Cadenza.Training;
+
+namespace Cadenza.Pipeline;
+
+/// <summary>One benchmark figure.</summary>
+/// <param name="Name">What was measured.</param>
+/// <param name="Value">The figure.</param>
+/// <param name="Unit">windows/s, us/note, notes/s, MB/s or x realtime.</param>
+/// <param name="Threads">Threads used.</param>
+public sealed record Measurement(string Name, double Value, string Unit, int Threads);
+
+/// <summary>The headline benchmarks: training throughput, generation latency and throughput, MIDI ingestion, cache reads, audio rendering.</summary>
+/// <remarks>Each figure is a steady-state rate after a warm-up (JIT, caches), the best of a few timed rounds.</remarks>
+public static class BenchmarkSuite
+{
+    /// <summary>Runs every benchmark; <paramref name="progress"/> receives each figure as it is measured.</summary>
+    public static List<Measurement> Run(string demoCorpus, double secondsPerFigure = 2.0, Action<Measurement>? progress = null)
+    {
+        var results = new List<Measurement>();
+        void Add(Measurement m) { results.Add(m); progress?.Invoke(m); }
+        foreach (int threads in new[] { 1, 2 }) Add(Training(threads, secondsPerFigure));
+        Add(GenerationLatency(secondsPerFigure));
+        Add(BatchedGeneration(64, secondsPerFigure));
+        foreach (Measurement m in Ingestion(demoCorpus)) Add(m);
+        string? piece = Directory.Exists(demoCorpus) ? CorpusReader.ListFiles(demoCorpus).FirstOrDefault() : null;
+        if (piece != null)
+        {
+            AudioBenchmarkResult audio = AudioBenchmark.MeasureRealtimeFactor(piece, AudioOptions.Default, 3);
+            Add(new Measurement($"audio render ({audio.Engine}{(audio.SoundFont != null ? ", " + Path.GetFileName(audio.SoundFont) : "")})", audio.RealtimeFactor, "x realtime", 1));
+        }
+        return results;
+    }
+
+    /// <summary>Synthetic windows and labels shaped like the paper's data (pitch/128, steps and durations in seconds).</summary>
+    public static (float[] Inputs, float[] Labels) SyntheticBatch(ModelConfig config, int batch, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var x = new float[batch * config.SequenceLength * config.InputSize];
+        for (int i = 0; i < x.Length; i += 3) { x[i] = rng.NextInt(128) / 128f; x[i + 1] = (float)rng.NextDouble() * 0.5f; x[i + 2] = (float)rng.NextDouble() * 0.5f; }
+        var y = new float[batch * config.Heads.Length];
+        for (int b = 0; b < batch; b++) { y[b * 3] = rng.NextInt(128); y[b * 3 + 1] = (float)rng.NextDouble() * 0.5f; y[b * 3 + 2] = (float)rng.NextDouble() * 0.5f; }
+        return (x, y);
+    }
+
+    /// <summary>Training steps per second × batch (forward, backward, Adam) for the paper's model at batch 64.</summary>
+    public static Measurement Training(int threads, double seconds)
+    {
+        MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
+        const int batch = 64;
+        var (x, y) = SyntheticBatch(model.Config, batch, 2);
+        using var workers = new BatchGradients(model, batch, threads);
+        var adam = new Adam(model.ParameterCount);
+        var heads = new float[3];
+        void Step() { workers.Compute(x, y, batch, heads); adam.Update(model.Parameters.Values, workers.Gradient); }
+        double rate = Rate(Step, batch, seconds);
+        return new Measurement("training throughput (paper model, batch 64)", rate, "windows/s", threads);
+    }
+
+    /// <summary>Microseconds per generated note at batch 1, recomputing the whole 25-note window each note as the paper does.</summary>
+    public static Measurement GenerationLatency(double seconds)
+    {
+        MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
+        var generator = new Generator(model);
+        var (seed, _) = SyntheticBatch(model.Config, 1, 3);
+        for (int i = 0; i < seed.Length; i += 3) seed[i] *= 128;
+        var output = new Note[120];
+        var options = new GenerationOptions { Notes = 120 };
+        double notesPerSecond = Rate(() => generator.Generate(seed, options, output), output.Length, seconds);
+        return new Measurement("generation latency (batch 1, 25-note window per note)", 1e6 / notesPerSecond, "us/note", 1);
+    }
+
+    /// <summary>Notes per second when generating <paramref name="pieces"/> pieces at once.</summary>
+    public static Measurement BatchedGeneration(int pieces, double seconds)
+    {
+        MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
+        var generator = new BatchGenerator(model, pieces);
+        var (seeds, _) = SyntheticBatch(model.Config, pieces, 4);
+        for (int i = 0; i < seeds.Length; i += 3) seeds[i] *= 128;
+        Note[][] output = Enumerable.Range(0, pieces).Select(_ => new Note[120]).ToArray();
+        var options = new GenerationOptions { Notes = 120 };
+        double rate = Rate(() => generator.Generate(seeds, options, output), pieces * 120, seconds);
+        return new Measurement($"batched generation ({pieces} pieces at once)", rate, "notes/s", 1);
+    }
+
+    /// <summary>MIDI parsing and cache reads on a synthetic 1,000-file corpus built from the demo pieces.</summary>
+    public static IEnumerable<Measurement> Ingestion(string demoCorpus)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "cadenza-bench-" + Environment.ProcessId);
+        string cache = Path.Combine(root, ".cache");
+        try
+        {
+            List<string> demo = Directory.Exists(demoCorpus) ? CorpusReader.ListFiles(demoCorpus) : [];
+            string corpus = Path.Combine(root, "corpus");
+            Directory.CreateDirectory(corpus);
+            var rng = new Rng(5);
+            for (int i = 0; i < 1000; i++)
+            {
+                // each file: a demo piece, or random notes when there is no demo corpus
+                string path = Path.Combine(corpus, $"piece{i:D4}.mid");
+                if (demo.Count > 0) File.Copy(demo[i % demo.Count], path);
+                else File.WriteAllBytes(path, MidiWriter.ToBytes(RandomPiece(rng, 500)));
+            }
+            long bytes = Directory.GetFiles(corpus).Sum(f => new FileInfo(f).Length);
+            for (int threads = 1; threads <= 2; threads++)
+            {
+                var options = new CorpusOptions { UseCache = false, Threads = threads };
+                CorpusReader.Read(corpus, options);   // warm-up: JIT and page cache
+                var clock = Stopwatch.StartNew();
+                var (_, summary) = CorpusReader.Read(corpus, options);
+                double s = clock.Elapsed.TotalSeconds;
+                yield return new Measurement("MIDI parsing (1,000 files)", summary.Notes / s, "notes/s", threads);
+                yield return new Measurement("MIDI parsing (1,000 files)", bytes / s / 1e6, "MB/s", threads);
+            }
+            var cached = new CorpusOptions { CacheDirectory = cache, Threads = 2 };
+            CorpusReader.Read(corpus, cached);   // fills the cache
+            CorpusReader.Read(corpus, cached);
+            var c2 = Stopwatch.StartNew();
+            var (_, fromCache) = CorpusReader.Read(corpus, cached);
+            yield return new Measurement("note cache read (1,000 files)", fromCache.Notes / c2.Elapsed.TotalSeconds, "notes/s", 2);
+        }
+        finally
+        {
+            try { Directory.Delete(root, true); } catch (IOException) { }
+        }
+    }
+
+    private static Note[] RandomPiece(Rng rng, int count)
+    {
+        var notes = new Note[count];
+        double t = 0;
+        for (int i = 0; i < count; i++) { t += rng.NextDouble() * 0.3; notes[i] = new Note(40 + rng.NextInt(48), t, t + 0.1 + rng.NextDouble()); }
+        return notes;
+    }
+
+    /// <summary>Units per second of <paramref name="work"/>: warm-up, then the best of three rounds of about a third of <paramref name="seconds"/> each.</summary>
+    private static double Rate(Action work, int unitsPerCall, double seconds)
+    {
+        var warm = Stopwatch.StartNew();
+        int calls = 0;
+        while (warm.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || calls < 3) { work(); calls++; }
+        double perCall = warm.Elapsed.TotalSeconds / calls;
+        int roundCalls = Math.Max(1, (int)(seconds / 3 / perCall));
+        double best = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < roundCalls; i++) work();
+            best = Math.Max(best, roundCalls * (double)unitsPerCall / clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+}
