@@ -110,10 +110,9 @@ public sealed class MusicNetwork
 
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
-            ReadOnlySpan<float> x = l == 0 ? _input.AsSpan(0, c.SequenceLength * batch * c.InputSize) : _layers[l - 1].Sequence(batch);
             bool isTop = l == _layers.Length - 1;
             ReadOnlySpan<float> dSequence = isTop ? default : _layers[l + 1].InputGradient(batch);
-            _layers[l].Backward(x, batch, weights, isTop ? dTop : default, dSequence, gradients, inputGradient: l > 0);
+            _layers[l].Backward(batch, weights, isTop ? dTop : default, dSequence, gradients, inputGradient: l > 0);
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed class LstmLayer
     private readonly ParameterTensor _kernel, _recurrent, _bias;
 
     // Shapes are written next to each buffer; B is the batch of the current pass (≤ MaxBatch).
+    private readonly float[] _staged;      // [T, B, in+H] each step's input row next to the previous hidden state
     private readonly float[] _gates;       // [T, B, 4H] activated i | f | g | o
     private readonly float[] _cells;       // [T+1, B, H], c_0 = 0
     private readonly float[] _tanhCells;   // [T, B, H]
@@ -23,7 +24,7 @@ internal sealed class LstmLayer
     private readonly float[] _dc;          // [B, H] gradient flowing back through c
     private readonly float[] _recurrentT;  // [4H, H]
     private readonly float[] _kernelT;     // [4H, in]
-    private readonly float[] _transposed;  // [max(in, H), T·B] inputs transposed for the weight gradients
+    private readonly float[] _transposed;  // [in+H, T·B] staged rows transposed for the weight gradients
     private readonly float[] _dInput;      // [T, B, in] gradient w.r.t. the input sequence
 
     public LstmLayer(ParameterSet parameters, string name, int inputSize, int units, int steps, int maxBatch)
@@ -35,7 +36,10 @@ internal sealed class LstmLayer
         _kernel = parameters[name + "/kernel"];
         _recurrent = parameters[name + "/recurrent_kernel"];
         _bias = parameters[name + "/bias"];
+        if (_recurrent.Offset != _kernel.Offset + _kernel.Length)
+            throw new ArgumentException($"{name}: the recurrent kernel must follow the kernel in the parameter array");
         int g = 4 * units;
+        _staged = new float[steps * maxBatch * (inputSize + units)];
         _gates = new float[steps * maxBatch * g];
         _cells = new float[(steps + 1) * maxBatch * units];
         _tanhCells = new float[steps * maxBatch * units];
@@ -45,7 +49,7 @@ internal sealed class LstmLayer
         _dc = new float[maxBatch * units];
         _recurrentT = new float[g * units];
         _kernelT = new float[g * inputSize];
-        _transposed = new float[Math.Max(inputSize, units) * steps * maxBatch];
+        _transposed = new float[(inputSize + units) * steps * maxBatch];
         _dInput = new float[steps * maxBatch * inputSize];
     }
 
@@ -67,20 +71,29 @@ internal sealed class LstmLayer
     public ReadOnlySpan<float> InputGradient(int batch) => _dInput.AsSpan(0, Steps * batch * InputSize);
 
     /// <summary>Runs the layer over <paramref name="x"/> [T, B, in].</summary>
+    /// <remarks>
+    /// The kernel and the recurrent kernel are adjacent in the parameter array, so [kernel; recurrent] is one
+    /// [in+H × 4H] matrix: each step is a single product of the staged rows [x_t | h_{t−1}] with it.
+    /// </remarks>
     public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights)
     {
-        int h = Units, g = 4 * h, n = InputSize;
-        ReadOnlySpan<float> kernel = weights.Slice(_kernel.Offset, _kernel.Length);
-        ReadOnlySpan<float> recurrent = weights.Slice(_recurrent.Offset, _recurrent.Length);
+        int h = Units, g = 4 * h, n = InputSize, k = n + h;
+        ReadOnlySpan<float> stacked = weights.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length);   // [in+H, 4H]
         ReadOnlySpan<float> bias = weights.Slice(_bias.Offset, _bias.Length);
         _cells.AsSpan(0, batch * h).Clear();
         _hidden.AsSpan(0, batch * h).Clear();
         for (int t = 0; t < Steps; t++)
         {
+            Span<float> staged = _staged.AsSpan(t * batch * k, batch * k);
+            ReadOnlySpan<float> hPrev = _hidden.AsSpan(t * batch * h, batch * h);
+            for (int b = 0; b < batch; b++)
+            {
+                x.Slice((t * batch + b) * n, n).CopyTo(staged.Slice(b * k, n));
+                hPrev.Slice(b * h, h).CopyTo(staged.Slice(b * k + n, h));
+            }
             Span<float> z = _gates.AsSpan(t * batch * g, batch * g);
             for (int b = 0; b < batch; b++) bias.CopyTo(z.Slice(b * g, g));
-            Gemm.Multiply(x.Slice(t * batch * n), n, kernel, g, z, g, batch, g, n, accumulate: true);
-            if (t > 0) Gemm.Multiply(_hidden.AsSpan(t * batch * h), h, recurrent, g, z, g, batch, g, h, accumulate: true);
+            Gemm.Multiply(staged, k, stacked, g, z, g, batch, g, t > 0 ? k : n, accumulate: true);   // h_0 = 0: the input part alone
 
             ReadOnlySpan<float> cPrev = _cells.AsSpan(t * batch * h, batch * h);
             Span<float> c = _cells.AsSpan((t + 1) * batch * h, batch * h);
@@ -107,7 +120,7 @@ internal sealed class LstmLayer
     /// on h_T (the heads), and/or <paramref name="dSequence"/> [T, B, H] on every h_t (a layer above). Weight
     /// gradients are added into <paramref name="gradients"/> (same layout as the weights).
     /// </summary>
-    public void Backward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> dLast, ReadOnlySpan<float> dSequence,
+    public void Backward(int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> dLast, ReadOnlySpan<float> dSequence,
                          Span<float> gradients, bool inputGradient)
     {
         int h = Units, g = 4 * h, n = InputSize, bh = batch * h;
@@ -130,15 +143,11 @@ internal sealed class LstmLayer
             if (inputGradient) Gemm.Multiply(dz, g, _kernelT, n, _dInput.AsSpan(t * batch * n), n, batch, n, g, accumulate: false);
         }
 
-        int rows = Steps * batch;
+        int rows = Steps * batch, k = n + h;
         ReadOnlySpan<float> dzAll = _dz.AsSpan(0, rows * g);
-        // kernel += Xᵀ·dZ over all steps at once: [in, T·B]·[T·B, 4H]
-        Gemm.Transpose(x, n, rows, n, _transposed);
-        Gemm.Multiply(_transposed, rows, dzAll, g, gradients.Slice(_kernel.Offset, _kernel.Length), g, n, g, rows, accumulate: true);
-        // recurrent kernel += H_prevᵀ·dZ for steps 2..T (h_0 = 0 contributes nothing): [H, (T−1)·B]·[(T−1)·B, 4H]
-        int recurrentRows = (Steps - 1) * batch;
-        Gemm.Transpose(_hidden.AsSpan(bh, recurrentRows * h), h, recurrentRows, h, _transposed);
-        Gemm.Multiply(_transposed, recurrentRows, dzAll[(batch * g)..], g, gradients.Slice(_recurrent.Offset, _recurrent.Length), g, h, g, recurrentRows, accumulate: true);
+        // [kernel; recurrent] += [x_t | h_{t−1}]ᵀ·dZ over all steps at once: [in+H, T·B]·[T·B, 4H] (the h_0 = 0 rows add nothing)
+        Gemm.Transpose(_staged, k, rows, k, _transposed);
+        Gemm.Multiply(_transposed, rows, dzAll, g, gradients.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length), g, k, g, rows, accumulate: true);
         Span<float> dBias = gradients.Slice(_bias.Offset, _bias.Length);
         for (int r = 0; r < rows; r++) TensorPrimitives.Add(dBias, dzAll.Slice(r * g, g), dBias);
     }
