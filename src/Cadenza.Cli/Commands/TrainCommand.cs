@@ -59,8 +59,7 @@ internal static class TrainCommand
                 Source = r.GetValue(data)!, Output = r.GetValue(output)!, Model = model, Training = training, Resume = r.GetValue(resume),
                 Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache) },
             };
-            Train(request);
-            return 0;
+            return Train(request).Cancelled ? 130 : 0;   // 130: the shell's code for a run stopped by Ctrl+C
         }));
         return command;
     }

@@ -63,6 +63,33 @@ public static class AtomicFile
     private static string TempPath(string dir, string full) =>
         Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
 
+    /// <summary>
+    /// Deletes temporary files left in <paramref name="folder"/> by a writer that was killed mid-write (their process
+    /// is gone); the files they were replacing are intact.
+    /// </summary>
+    public static int RemoveStaleTemporaries(string folder)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        int removed = 0;
+        foreach (string temp in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            // name: .{target}.{pid}.{guid}.tmp
+            string[] parts = Path.GetFileName(temp).Split('.');
+            if (parts.Length < 4 || !int.TryParse(parts[^3], out int pid) || IsAlive(pid)) continue;
+            TryDelete(temp);
+            removed++;
+        }
+        return removed;
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
     private static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }

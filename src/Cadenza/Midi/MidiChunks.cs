@@ -13,6 +13,78 @@ internal static class MidiChunks
     private const int ChunkHeaderBytes = 8;   // 4-byte id + 4-byte big-endian length
     private const int HeaderDataBytes = 6;    // format, track count, division
     private const ushort SmpteDivisionFlag = 0x8000;
+    private const int MaxTracks = ushort.MaxValue;
+    private const int MaxVlqBytes = 4;             // a variable-length quantity holds at most 28 bits
+
+    /// <summary>
+    /// Walks one track's events without building them: every variable-length quantity at most 4 bytes, every meta
+    /// and sysex length within the chunk, no data byte without a running status, no ticks past pretty_midi's limit.
+    /// A lying length is caught here, from the bytes really present, before any parser allocates by it.
+    /// </summary>
+    private static void ValidateEvents(byte[] data, int start, int length, int track, string source)
+    {
+        int pos = start, end = start + length;
+        int running = 0;
+        long tick = 0;
+        string Where() => $"track {track}, byte {pos}";
+        while (pos < end)
+        {
+            tick += ReadVlq(data, ref pos, end, source, Where);
+            if (tick >= MidiReader.MaxTick) throw new MidiFormatException(source, $"{Where()}: tick {tick} exceeds {MidiReader.MaxTick} (likely corrupt)");
+            if (pos >= end) throw new MidiFormatException(source, $"{Where()}: track ends after a delta time");
+            int status = data[pos];
+            if (status < 0x80)
+            {
+                if (running == 0) throw new MidiFormatException(source, $"{Where()}: data byte 0x{status:X2} without a running status");
+                status = running;   // running status: this byte is the first data byte
+            }
+            else pos++;
+            switch (status)
+            {
+                case 0xFF:   // meta event: type, length, data
+                {
+                    if (pos >= end) throw new MidiFormatException(source, $"{Where()}: meta event cut short");
+                    pos++;
+                    long size = ReadVlq(data, ref pos, end, source, Where);
+                    if (size > end - pos) throw new MidiFormatException(source, $"{Where()}: meta event declares {size} bytes but only {end - pos} remain in the track");
+                    pos += (int)size;
+                    break;
+                }
+                case 0xF0 or 0xF7:   // sysex: length, data
+                {
+                    long size = ReadVlq(data, ref pos, end, source, Where);
+                    if (size > end - pos) throw new MidiFormatException(source, $"{Where()}: sysex declares {size} bytes but only {end - pos} remain in the track");
+                    pos += (int)size;
+                    break;
+                }
+                case >= 0xF1:
+                    throw new MidiFormatException(source, $"{Where()}: status 0x{status:X2} is not allowed in a MIDI file");
+                default:   // channel voice message: program change and channel pressure carry one data byte, the rest two
+                {
+                    running = status;
+                    int dataBytes = (status & 0xF0) is 0xC0 or 0xD0 ? 1 : 2;
+                    if (pos + dataBytes > end) throw new MidiFormatException(source, $"{Where()}: event cut short by the end of the track");
+                    for (int i = 0; i < dataBytes; i++)
+                        if (data[pos + i] >= 0x80) throw new MidiFormatException(source, $"{Where()}: data byte 0x{data[pos + i]:X2} has its top bit set");
+                    pos += dataBytes;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static long ReadVlq(byte[] data, ref int pos, int end, string source, Func<string> where)
+    {
+        long value = 0;
+        for (int i = 0; i < MaxVlqBytes; i++)
+        {
+            if (pos >= end) throw new MidiFormatException(source, $"{where()}: variable-length quantity cut short by the end of the track");
+            byte b = data[pos++];
+            value = (value << 7) | (uint)(b & 0x7F);
+            if (b < 0x80) return value;
+        }
+        throw new MidiFormatException(source, $"{where()}: variable-length quantity longer than {MaxVlqBytes} bytes");
+    }
 
     /// <summary>Validates <paramref name="data"/> and returns bytes NAudio can read (the input itself when already plain).</summary>
     /// <exception cref="MidiFormatException">The file is empty, not MIDI, or a chunk length is impossible.</exception>
@@ -52,11 +124,16 @@ internal static class MidiChunks
                 string id = isTrack ? "MTrk" : "chunk";
                 throw new MidiFormatException(source, $"{id} chunk at byte {pos} declares {length} bytes but only {remaining} remain");
             }
-            if (isTrack) tracks.Add(((int)pos, (int)length));
+            if (isTrack)
+            {
+                ValidateEvents(data, (int)pos + ChunkHeaderBytes, (int)length, tracks.Count, source);
+                tracks.Add(((int)pos, (int)length));
+            }
             else plain = false;   // unknown chunk (e.g. XFIH): skipped, as mido does
             pos += ChunkHeaderBytes + length;
         }
         if (tracks.Count == 0) throw new MidiFormatException(source, "no MTrk track chunk");
+        if (tracks.Count > MaxTracks) throw new MidiFormatException(source, $"{tracks.Count} tracks is more than the {MaxTracks} an SMF header can count");
         if (tracks.Count != declaredTracks || pos != data.Length) plain = false;
         if (plain) return data;
 

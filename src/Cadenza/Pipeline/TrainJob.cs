@@ -76,6 +76,7 @@ public static class TrainJob
     {
         string folder = p.Request.Output;
         Directory.CreateDirectory(folder);
+        AtomicFile.RemoveStaleTemporaries(folder);   // a killed run may have left one; its target file is intact
         string[] heads = p.Model.Config.Heads.Select(h => h.Name).ToArray();
         var sections = new Dictionary<string, JsonNode?>
         {

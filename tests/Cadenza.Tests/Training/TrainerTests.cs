@@ -68,6 +68,17 @@ public class TrainerTests
     }
 
     [Fact]
+    public void SameSeedTwoThreads_AlsoBitIdentical()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        TrainRequest Two(string o) { var r = Request(o, 1); return r with { Training = r.Training with { Threads = 2 } }; }
+        TrainJob.Run(TrainJob.Prepare(Two(a.Path)));
+        TrainJob.Run(TrainJob.Prepare(Two(b.Path)));
+        Assert.Equal(ModelStore.Load(a.Path).Parameters.Values, ModelStore.Load(b.Path).Parameters.Values);
+    }
+
+    [Fact]
     public void EarlyStopping_RestoresBestEpochWeights()
     {
         // a huge learning rate makes training loss worse after the first epochs; patience 1 stops and restores the best
