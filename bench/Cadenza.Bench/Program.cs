@@ -24,6 +24,7 @@ internal static class Program
 
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "cache") { CacheProbe.Run(); return 0; }
         MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
         var (x1, y1) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 1);
         var (x64, y64) = BenchmarkSuite.SyntheticBatch(model.Config, 64, 1);
@@ -44,5 +45,42 @@ internal static class Program
         var adam = new Cadenza.Nn.Adam(model.ParameterCount);
         Time("adam update (84,354 weights)", () => adam.Update(model.Parameters.Values, grads), 1, "step");
         return 0;
+    }
+}
+
+internal static class CacheProbe
+{
+    public static void Run()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "cadenza-cacheprobe");
+        string corpus = Path.Combine(root, "corpus");
+        if (!Directory.Exists(corpus))
+        {
+            Directory.CreateDirectory(corpus);
+            var demo = Cadenza.Corpus.CorpusReader.ListFiles("/work/main/data/demo");
+            for (int i = 0; i < 1000; i++) File.Copy(demo[i % demo.Count], Path.Combine(corpus, $"p{i:D4}.mid"));
+        }
+        var options = new Cadenza.Corpus.CorpusOptions { CacheDirectory = Path.Combine(root, "cache") };
+        Cadenza.Corpus.CorpusReader.Read(corpus, options);
+        for (int r = 0; r < 3; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            var files = Cadenza.Corpus.CorpusReader.ListFiles(corpus);
+            double list = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var cache = Cadenza.Corpus.NoteCache.Load(Cadenza.Corpus.NoteCache.PathFor(options.ResolveCacheDirectory(), corpus, "Merged|min26"));
+            double load = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var (_, s) = Cadenza.Corpus.CorpusReader.Read(corpus, options);
+            double all = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var (_, s2) = Cadenza.Corpus.CorpusReader.Read(corpus, options with { UseCache = false });
+            double parse = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            foreach (var f in files) { var fi = new FileInfo(f); _ = fi.Length; _ = fi.LastWriteTimeUtc; }
+            double stat = sw.Elapsed.TotalMilliseconds;
+            Console.WriteLine($"stat {stat:F1} ms, fromCache {s.FromCache}");
+            Console.WriteLine($"list {list:F1} ms, cache load {load:F1} ms ({cache.Count}), full cached read {all:F1} ms = {s.Notes / all / 1000:F1} M notes/s, parse {parse:F1} ms = {s2.Notes / parse / 1000:F2} M notes/s");
+        }
     }
 }

@@ -97,6 +97,7 @@ public static class MidiReader
         var byKey = new Dictionary<(int Program, int Channel, int Track), InstrumentBuilder>();
         var open = new List<(long Tick, int Velocity)>?[Channels * Pitches];
         var programs = new int[Channels];
+        InstrumentBuilder? last = null;   // consecutive notes mostly belong to one instrument: skip the dictionary
 
         for (int t = 0; t < events.Tracks; t++)
         {
@@ -139,12 +140,15 @@ public static class MidiReader
                 if (startTick == endTick) { notes[kept++] = notes[i]; continue; }
                 closed++;
                 int program = programs[channel];   // the program in force at the note-off
-                if (!byKey.TryGetValue((program, channel, track), out InstrumentBuilder? instrument))
+                InstrumentBuilder? instrument = last;
+                if ((instrument is null || instrument.Program != program || instrument.Channel != channel || instrument.Track != track)
+                    && !byKey.TryGetValue((program, channel, track), out instrument))
                 {
                     instrument = new InstrumentBuilder(instruments.Count, program, channel, track);
                     instruments.Add(instrument);
                     byKey.Add((program, channel, track), instrument);
                 }
+                last = instrument;
                 instrument.Notes.Add(new Note(off.NoteNumber, map.ToSeconds(startTick), map.ToSeconds(endTick), velocity,
                                               program, channel == PercussionChannel, instrument.Index));
             }
@@ -165,16 +169,28 @@ public static class MidiReader
     /// <summary>Stable sort by (start, pitch), the order of the reference CSVs.</summary>
     internal static void SortByStartThenPitch(Note[] notes)
     {
-        var order = new int[notes.Length];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        Note[] copy = (Note[])notes.Clone();
-        Array.Sort(order, (a, b) =>
+        if (notes.Length < 2) return;
+        var keys = new SortKey[notes.Length];
+        bool sorted = true;
+        for (int i = 0; i < keys.Length; i++)
         {
-            int c = copy[a].Start.CompareTo(copy[b].Start);
-            if (c == 0) c = copy[a].Pitch.CompareTo(copy[b].Pitch);
-            return c != 0 ? c : a.CompareTo(b);
-        });
-        for (int i = 0; i < order.Length; i++) notes[i] = copy[order[i]];
+            keys[i] = new SortKey(notes[i].Start, notes[i].Pitch, i);
+            if (i > 0 && keys[i].CompareTo(keys[i - 1]) < 0) sorted = false;
+        }
+        if (sorted) return;   // a single-instrument track usually is already
+        Array.Sort(keys);     // a struct comparer: the JIT specialises the sort, no delegate per comparison
+        Note[] copy = (Note[])notes.Clone();
+        for (int i = 0; i < keys.Length; i++) notes[i] = copy[keys[i].Index];
+    }
+
+    private readonly record struct SortKey(double Start, int Pitch, int Index) : IComparable<SortKey>
+    {
+        public int CompareTo(SortKey other)
+        {
+            int c = Start.CompareTo(other.Start);
+            if (c == 0) c = Pitch.CompareTo(other.Pitch);
+            return c != 0 ? c : Index.CompareTo(other.Index);   // the index makes the sort stable
+        }
     }
 
     private static byte[] Gunzip(byte[] data, string source, long maxBytes)
