@@ -47,7 +47,7 @@ internal static class CorpusCommand
             table.AddRow("notes", Ui.N(s.Notes));
             table.AddRow("music", Ui.Duration(s.Seconds));
             table.AddRow("size", $"{s.Bytes / 1e6:F2} MB");
-            table.AddRow("from cache", $"{s.FromCache} of {s.Files} pieces");
+            table.AddRow("from cache", $"{Ui.N(s.FromCache)} of {Ui.N(s.Files)} pieces");
             table.AddRow("time", $"{s.Elapsed.TotalMilliseconds:F0} ms ({Ui.N((long)(s.Notes / seconds))} notes/s, {Ui.N((long)(s.Files / seconds))} pieces/s)");
             AnsiConsole.Write(table);
             return 0;

@@ -56,7 +56,7 @@ public static class CorpusReader
     private static CorpusSummary Collect(ICorpusSource source, CorpusOptions options, IProgress<int>? progress, List<CorpusFile>? keep)
     {
         if (options.Split is { } split && !source.HasSplits)
-            throw new CorpusException($"{source.Root}: {source.Description} has no train/validation/test split; leave out --split {CorpusSources.Name(split)}");
+            throw new CorpusException($"{source.Root}: this source ({source.Description}) has no train/validation/test split; leave out --split {CorpusSources.Name(split)}");
         var clock = Stopwatch.StartNew();
         var skipped = new List<CorpusFile>();
         var unusable = new List<CorpusFile>();

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Cadenza.Corpus.NoteSequences;
-using Cadenza.Notes;
 
 namespace Cadenza.Corpus.Sources;
 
@@ -18,8 +17,9 @@ namespace Cadenza.Corpus.Sources;
 /// </remarks>
 internal sealed class BachDoodleSource : ICorpusSource
 {
-    private const string MelodyKey = "input_sequence";
-    private const string HarmonyKey = "output_sequence";
+    private const int MelodyIndex = 0;    // input_sequence: the user's melody
+    private const int HarmonyIndex = 1;   // output_sequence: Coconet's harmonisation
+    private static readonly string[] Keys = ["input_sequence", "output_sequence"];
 
     private readonly List<string> _shards;
     private readonly string _baseDir;
@@ -70,11 +70,16 @@ internal sealed class BachDoodleSource : ICorpusSource
     public IEnumerable<CorpusFile> Read(CorpusOptions options, IProgress<int>? progress = null)
     {
         int done = 0;
-        var notes = new List<Note>();
+        // the lists of the parts not asked for stay null, and their JSON is skipped unread
+        SequenceLists?[] sequences =
+        [
+            options.Part != BachDoodlePart.Harmony ? new SequenceLists() : null,
+            options.Part != BachDoodlePart.Melody ? new SequenceLists() : null,
+        ];
         foreach (string shard in _shards)
         {
             string name = Path.GetRelativePath(_baseDir, shard);
-            foreach (CorpusFile piece in ReadShard(shard, name, options, notes))
+            foreach (CorpusFile piece in ReadShard(shard, name, options, sequences))
             {
                 yield return piece;
                 progress?.Report(++done);
@@ -82,7 +87,7 @@ internal sealed class BachDoodleSource : ICorpusSource
         }
     }
 
-    private static IEnumerable<CorpusFile> ReadShard(string path, string name, CorpusOptions options, List<Note> notes)
+    private static IEnumerable<CorpusFile> ReadShard(string path, string name, CorpusOptions options, SequenceLists?[] sequences)
     {
         Stream? stream = null;
         string? unreadable = null;
@@ -128,32 +133,20 @@ internal sealed class BachDoodleSource : ICorpusSource
                     continue;
                 }
                 if (IsBlank(line.Text.Span)) continue;
-                foreach (CorpusFile piece in ReadSession(line, name, options, notes)) yield return piece;
+                foreach (CorpusFile piece in ReadSession(line, name, options, sequences)) yield return piece;
             }
         }
     }
 
     /// <summary>The pieces of one session line, parsed whole before any is given (a bad line gives one skipped entry, never half its pieces).</summary>
-    private static List<CorpusFile> ReadSession(JsonLine line, string shard, CorpusOptions options, List<Note> notes)
+    private static List<CorpusFile> ReadSession(JsonLine line, string shard, CorpusOptions options, SequenceLists?[] sequences)
     {
         string at = $"{shard}:{line.Number}";
-        var pieces = new List<CorpusFile>(2);
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(line.Text);
-            JsonElement session = doc.RootElement;
-            if (session.ValueKind != JsonValueKind.Object) throw new FormatException("a session is a JSON object");
-            bool both = options.Part == BachDoodlePart.Both;
-            JsonElement[] melody = options.Part != BachDoodlePart.Harmony ? Sequences(session, MelodyKey) : [];
-            JsonElement[] harmony = options.Part != BachDoodlePart.Melody ? Sequences(session, HarmonyKey) : [];
-            int count = Math.Max(melody.Length, harmony.Length);
-            for (int k = 0; k < count; k++)
-            {
-                string name = count > 1 ? $"{at}.{k + 1}" : at;
-                if (k < melody.Length) pieces.Add(Piece(melody[k], both ? name + "/melody" : name, $"{MelodyKey}[{k}]", line.Text.Length, options, notes));
-                if (k < harmony.Length) pieces.Add(Piece(harmony[k], both ? name + "/harmony" : name, $"{HarmonyKey}[{k}]", line.Text.Length, options, notes));
-            }
-            return pieces;
+            sequences[MelodyIndex]?.Clear();
+            sequences[HarmonyIndex]?.Clear();
+            NoteSequenceJson.ReadSession(line.Text.Span, Keys, sequences);
         }
         catch (JsonException e)
         {
@@ -163,32 +156,26 @@ internal sealed class BachDoodleSource : ICorpusSource
         {
             return [PieceBuilder.Skipped(at, e.Message, line.Text.Length)];
         }
-    }
-
-    /// <summary>A session's NoteSequences under <paramref name="key"/> (a single object is taken as an array of one).</summary>
-    private static JsonElement[] Sequences(JsonElement session, string key)
-    {
-        if (!session.TryGetProperty(key, out JsonElement value)) throw new FormatException($"no \"{key}\"");
-        return value.ValueKind switch
+        SequenceLists? melody = sequences[MelodyIndex], harmony = sequences[HarmonyIndex];
+        bool both = melody != null && harmony != null;
+        int count = Math.Max(melody?.Count ?? 0, harmony?.Count ?? 0);
+        var pieces = new List<CorpusFile>(both ? 2 * count : count);
+        long bytes = line.Text.Length;   // counted with the line's first piece only, so that sizes add up to the shard's
+        for (int k = 0; k < count; k++)
         {
-            JsonValueKind.Array => value.EnumerateArray().ToArray(),
-            JsonValueKind.Object => [value],
-            _ => throw new FormatException($"\"{key}\" is not an array of NoteSequences"),
-        };
-    }
-
-    private static CorpusFile Piece(JsonElement sequence, string name, string where, long bytes, CorpusOptions options, List<Note> notes)
-    {
-        notes.Clear();   // one list reused for every piece: only the selected notes are copied out
-        try
-        {
-            NoteSequenceJson.ReadNotes(sequence, notes);
+            string name = count > 1 ? $"{at}.{k + 1}" : at;
+            if (melody != null && k < melody.Count)
+            {
+                pieces.Add(PieceBuilder.FromNoteSequence(both ? name + "/melody" : name, melody[k], bytes, null, options));
+                bytes = 0;
+            }
+            if (harmony != null && k < harmony.Count)
+            {
+                pieces.Add(PieceBuilder.FromNoteSequence(both ? name + "/harmony" : name, harmony[k], bytes, null, options));
+                bytes = 0;
+            }
         }
-        catch (FormatException e)
-        {
-            throw new FormatException($"{where}: {e.Message}", e);
-        }
-        return PieceBuilder.FromNoteSequence(name, notes, bytes, null, options);
+        return pieces;
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> text)
