@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("Cadenza: learn music from MIDI files with an LSTM and compose new pieces.");
         root.Subcommands.Add(NotesCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ModelCommands.Inspect());
         root.Subcommands.Add(ModelCommands.Group());

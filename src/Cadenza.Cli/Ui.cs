@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Cadenza.Corpus;
 using Cadenza.Midi;
@@ -57,27 +58,60 @@ internal static class Ui
     /// <summary>Formats a double with fixed decimals, invariant culture.</summary>
     public static string F(double value, int decimals = 3) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 
-    /// <summary>Reads a corpus with a progress bar on an interactive terminal, and prints a warning line per skipped file.</summary>
-    public static (List<CorpusFile> Files, CorpusSummary Summary) ReadCorpus(string root, CorpusOptions options)
+    /// <summary>Files or pieces below which no progress bar is shown (it would only flash).</summary>
+    private const int ProgressThreshold = 50;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a progress display on an interactive terminal: a bar when the number of pieces
+    /// is known, else a running count (streamed datasets).
+    /// </summary>
+    public static T Reading<T>(string what, int? total, Func<IProgress<int>?, T> body)
     {
-        (List<CorpusFile> Files, CorpusSummary Summary) result = default;
-        int total = CorpusReader.ListFiles(root).Count;
-        if (total > 50 && AnsiConsole.Profile.Capabilities.Interactive)
-        {
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(ctx =>
+        if (!AnsiConsole.Profile.Capabilities.Interactive || total <= ProgressThreshold) return body(null);
+        T result = default!;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(what), maxValue: total ?? 1);
+                task.IsIndeterminate = total is null;
+                result = body(new Progress<int>(n =>
                 {
-                    var task = ctx.AddTask("reading MIDI", maxValue: total);
-                    result = CorpusReader.Read(root, options, new Progress<int>(n => task.Value = n));
-                    task.Value = total;
-                });
-        }
-        else
-        {
-            result = CorpusReader.Read(root, options);
-        }
-        foreach (CorpusFile f in result.Summary!.Skipped) Warning($"{f.Path}: skipped: {f.Reason}");
+                    if (total is null) task.Description = Markup.Escape($"{what}: {N(n)} pieces");
+                    else task.Value = n;
+                }));
+                task.IsIndeterminate = false;
+                task.Value = task.MaxValue;
+            });
         return result;
+    }
+
+    /// <summary>Prints a warning line per listed skipped piece, and how many more there were beyond the list.</summary>
+    public static void WarnSkipped(CorpusSummary summary)
+    {
+        foreach (CorpusFile f in summary.Skipped) Warning($"{f.Path}: skipped: {f.Reason}");
+        if (summary.SkippedCount > summary.Skipped.Count) Warning($"… and {N(summary.SkippedCount - summary.Skipped.Count)} more skipped pieces");
+    }
+
+    /// <summary>The <c>--split</c> option: which of the source's own splits to read.</summary>
+    public static Option<string?> SplitOption()
+    {
+        var option = new Option<string?>("--split")
+        {
+            Description = "Read only this split of a source that has one (MAESTRO, split-named TFRecords): train, validation, test or all (default)",
+        };
+        option.AcceptOnlyFromAmong("train", "validation", "test", "all");
+        return option;
+    }
+
+    /// <summary>The <c>--part</c> option: which notes of a Bach Doodle session to read.</summary>
+    public static Option<string?> PartOption()
+    {
+        var option = new Option<string?>("--part")
+        {
+            Description = "Bach Doodle: harmony (Coconet's 4-voice harmonisation, default), melody (the user's input) or both",
+        };
+        option.AcceptOnlyFromAmong("melody", "harmony", "both");
+        return option;
     }
 }

@@ -19,16 +19,19 @@ internal static class TrainCommand
         public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Windows per step (default 64)" };
         public Option<float?> LearningRate { get; } = new("--learning-rate") { Description = "Adam learning rate (default 0.005)" };
         public Option<int?> Patience { get; } = new("--patience") { Description = "Early-stopping patience in epochs (default 5)" };
-        public Option<double?> Validation { get; } = new("--val") { Description = "Share of files held out for validation (default 0.1; 0 disables)" };
+        public Option<double?> Validation { get; } = new("--val") { Description = "Share of files held out for validation, at random (default: the source's validation split when it has one, else 0.1; 0 disables)" };
         public Option<ulong?> Seed { get; } = new("--rng-seed") { Description = "Seed for initialisation, split and shuffling (default 42)" };
         public Option<int?> Threads { get; } = new("--threads") { Description = "Training threads (default: 2 where there are 2 cores; 1 = bit-reproducible)" };
         public Option<string?> Instrument { get; } = new("--instrument") { Description = "merged (default) or first" };
+        public Option<string?> Split { get; } = Ui.SplitOption();
+        public Option<string?> Part { get; } = Ui.PartOption();
         public Option<string?> Config { get; } = new("--config") { Description = "JSON file with \"model\" and/or \"training\" sections (a model's config.json works)" };
 
         public void AddTo(Command command)
         {
             command.Options.Add(Epochs); command.Options.Add(BatchSize); command.Options.Add(LearningRate); command.Options.Add(Patience);
             command.Options.Add(Validation); command.Options.Add(Seed); command.Options.Add(Threads); command.Options.Add(Instrument); command.Options.Add(Config);
+            command.Options.Add(Split); command.Options.Add(Part);
         }
 
         /// <summary>The training keys the user gave explicitly, as a JSON patch.</summary>
@@ -38,18 +41,22 @@ internal static class TrainCommand
             void Put<T>(Option<T> o, string key) { if (r.GetResult(o) != null && r.GetValue(o) is { } v) patch[key] = JsonSerializer.SerializeToNode(v); }
             Put(Epochs, "epochs"); Put(BatchSize, "batchSize"); Put(LearningRate, "learningRate"); Put(Patience, "patience");
             Put(Validation, "validation"); Put(Seed, "seed"); Put(Threads, "threads"); Put(Instrument, "instrument");
+            Put(Split, "split"); Put(Part, "part");
             return patch;
         }
     }
 
     public static Command Create()
     {
-        var data = new Argument<string>("DATA") { Description = "Folder of MIDI files (searched recursively) or one MIDI file" };
+        var data = new Argument<string>("DATA")
+        {
+            Description = "Folder of MIDI files (searched recursively) or one MIDI file; a MAESTRO folder or zip; Bach Doodle .jsonl.gz shards; NoteSequence TFRecords",
+        };
         var output = new Option<string>("--out") { Description = "Model folder to write", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the model folder's checkpoint" };
         var noCache = new Option<bool>("--no-cache") { Description = "Parse every MIDI file again" };
         var options = new Options();
-        var command = new Command("train", "Train the LSTM on a MIDI corpus (the paper's settings by default)") { data, output, resume, noCache };
+        var command = new Command("train", "Train the LSTM on a corpus: MIDI folder, MAESTRO, Bach Doodle or TFRecords (the paper's settings by default)") { data, output, resume, noCache };
         options.AddTo(command);
         command.SetAction(r => Ui.Run(() =>
         {
@@ -67,8 +74,8 @@ internal static class TrainCommand
     /// <summary>Runs a train request with the terminal UI; returns the result (also used by demo).</summary>
     public static TrainingResult Train(TrainRequest request)
     {
-        PreparedTraining prepared = TrainJob.Prepare(request);
-        foreach (CorpusFile f in prepared.Corpus.Skipped) Ui.Warning($"{f.Path}: skipped: {f.Reason}");
+        PreparedTraining prepared = Ui.Reading("reading the corpus", null, p => TrainJob.Prepare(request, p));
+        Ui.WarnSkipped(prepared.Corpus);
         PrintSetup(prepared);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -96,8 +103,8 @@ internal static class TrainCommand
         TrainingConfig t = p.Request.Training;
         ModelConfig m = p.Model.Config;
         var table = new Table().Border(TableBorder.Rounded).Title("training setup").AddColumns("setting", "value");
-        table.AddRow("corpus", Markup.Escape($"{p.Request.Source}: {p.Corpus.FilesUsable} usable of {p.Corpus.Files} files, {Ui.N(p.Corpus.Notes)} notes, {Ui.Duration(p.Corpus.Seconds)}"));
-        table.AddRow("split (by file)", $"{p.TrainFiles.Count} train / {p.ValidationFiles.Count} validation files; {Ui.N(p.TrainWindows.Count)} / {Ui.N(p.ValidationWindows?.Count ?? 0)} windows");
+        table.AddRow("corpus", Markup.Escape($"{p.Request.Source} ({p.Corpus.Source}): {Ui.N(p.Corpus.FilesUsable)} usable of {Ui.N(p.Corpus.Files)} pieces, {Ui.N(p.Corpus.Notes)} notes, {Ui.Duration(p.Corpus.Seconds)}"));
+        table.AddRow(Markup.Escape($"split ({p.SplitMethod})"), $"{Ui.N(p.TrainFiles.Count)} train / {Ui.N(p.ValidationFiles.Count)} validation pieces; {Ui.N(p.TrainWindows.Count)} / {Ui.N(p.ValidationWindows?.Count ?? 0)} windows");
         table.AddRow("model", Markup.Escape($"{m.SequenceLength} × ({string.Join(", ", m.Features)}) → LSTM({string.Join(", ", m.LstmUnits)}) → {string.Join(", ", m.Heads.Select(h => $"{h.Name}({h.Units})"))}; {Ui.N(p.Model.ParameterCount)} parameters"));
         table.AddRow("loss", Markup.Escape(string.Join(" + ", m.Heads.Select(h => $"{h.LossWeight}·{h.Name}"))));
         table.AddRow("optimiser", $"Adam ({t.AdamFormula}) lr {t.LearningRate}, β1 {t.Beta1}, β2 {t.Beta2}, ε {t.Epsilon}");

@@ -15,14 +15,18 @@ public enum CorpusFileStatus : byte
     Skipped = 2,
 }
 
-/// <summary>One file of a corpus: its notes and whether it can be trained on.</summary>
-/// <param name="Path">Path relative to the corpus root (the file name for a single file).</param>
+/// <summary>One piece of a corpus (a MIDI file, a Bach Doodle harmonisation, a TFRecord NoteSequence): its notes and whether it can be trained on.</summary>
+/// <param name="Path">Path relative to the corpus root (the file name for a single file); for pieces inside a shard or record file, the file and the position ("shard.gz:17", "train.tfrecord#5").</param>
 /// <param name="Notes">The selected notes, sorted by start then pitch (empty when skipped).</param>
 /// <param name="Status">Usable, unusable or skipped.</param>
 /// <param name="Reason">Why it is unusable or skipped; empty when usable.</param>
-/// <param name="Bytes">File size in bytes.</param>
-public sealed record CorpusFile(string Path, Note[] Notes, CorpusFileStatus Status, string Reason, long Bytes)
+/// <param name="Bytes">Size of the piece's data in bytes (the file, the JSON line, the record).</param>
+/// <param name="Split">The dataset's own train/validation/test tag; null when the source has none.</param>
+public sealed record CorpusFile(string Path, Note[] Notes, CorpusFileStatus Status, string Reason, long Bytes, DataSplit? Split = null)
 {
+    /// <summary>True when the notes came from the note cache instead of parsing.</summary>
+    public bool FromCache { get; init; }
+
     /// <summary>Seconds from the first onset to the last release (0 without notes).</summary>
     public double Seconds => Notes.Length == 0 ? 0 : Notes.Max(n => n.End) - Notes[0].Start;
 }

@@ -23,6 +23,15 @@ public sealed record CorpusOptions
     /// <summary>Threads used for parsing; 0 = one per core.</summary>
     public int Threads { get; init; }
 
+    /// <summary>Read only the pieces the dataset tags with this split; null reads them all. Only for sources that have splits.</summary>
+    public DataSplit? Split { get; init; }
+
+    /// <summary>Which notes of a Bach Doodle session become a piece.</summary>
+    public BachDoodlePart Part { get; init; } = BachDoodlePart.Harmony;
+
+    /// <summary>At most this many unusable and this many skipped pieces are listed (all are counted), so that a huge dataset of short pieces cannot fill memory with them.</summary>
+    public int MaxListed { get; init; } = 10_000;
+
     /// <summary>The folder the cache lives in, resolved from the options and the environment.</summary>
     public string ResolveCacheDirectory()
     {

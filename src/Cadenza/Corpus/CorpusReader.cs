@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using Cadenza.Corpus.Sources;
 using Cadenza.Midi;
-using Cadenza.Notes;
 
 namespace Cadenza.Corpus;
 
-/// <summary>Reads a folder of MIDI files (recursively: .mid, .midi, .mid.gz, .midi.gz) into per-file note lists, on all cores, through the note cache.</summary>
-/// <remarks>A file that cannot be read is skipped and reported with its reason; it never stops the run.</remarks>
+/// <summary>
+/// Reads a corpus — a folder of MIDI files (recursively: .mid, .midi, .mid.gz, .midi.gz), a MAESTRO folder or zip,
+/// Bach Doodle shards or NoteSequence TFRecords — into per-piece note lists, through <see cref="CorpusSources"/>.
+/// </summary>
+/// <remarks>A piece that cannot be read is skipped and reported with its reason; it never stops the run.</remarks>
 public static class CorpusReader
 {
     private static readonly string[] Extensions = [".mid", ".midi", ".mid.gz", ".midi.gz"];
@@ -26,77 +29,90 @@ public static class CorpusReader
         return files;
     }
 
-    /// <summary>Reads every MIDI file under <paramref name="root"/>.</summary>
-    /// <param name="root">A folder (searched recursively) or a single MIDI file.</param>
+    /// <summary>Reads every piece of the corpus at <paramref name="root"/>, keeping the notes of the usable ones.</summary>
+    /// <param name="root">Any path <see cref="CorpusSources.Detect"/> recognises.</param>
     /// <param name="options">Reading options; null for the defaults.</param>
-    /// <param name="progress">Receives the number of files done so far.</param>
-    /// <exception cref="CorpusException">The path does not exist or holds no MIDI file.</exception>
-    public static (List<CorpusFile> Files, CorpusSummary Summary) Read(string root, CorpusOptions? options = null, IProgress<int>? progress = null)
+    /// <param name="progress">Receives the number of pieces done so far.</param>
+    /// <returns>
+    /// The pieces in corpus order: every usable one, and the unusable and skipped ones up to
+    /// <see cref="CorpusOptions.MaxListed"/> each; the summary counts them all.
+    /// </returns>
+    /// <exception cref="CorpusException">The path does not exist, holds nothing readable, or a split is asked of a source without splits.</exception>
+    public static (List<CorpusFile> Files, CorpusSummary Summary) Read(string root, CorpusOptions? options = null, IProgress<int>? progress = null) =>
+        Read(CorpusSources.Open(root), options, progress);
+
+    /// <summary>Reads every piece of an opened source; see <see cref="Read(string, CorpusOptions?, IProgress{int}?)"/>.</summary>
+    public static (List<CorpusFile> Files, CorpusSummary Summary) Read(ICorpusSource source, CorpusOptions? options = null, IProgress<int>? progress = null)
     {
-        options ??= CorpusOptions.Default;
+        var files = new List<CorpusFile>();
+        CorpusSummary summary = Collect(source, options ?? CorpusOptions.Default, progress, files);
+        return (files, summary);
+    }
+
+    /// <summary>Reads a source for its summary only: no piece's notes are kept, so a dataset of any size is summarised in flat memory.</summary>
+    public static CorpusSummary Summarise(ICorpusSource source, CorpusOptions? options = null, IProgress<int>? progress = null) =>
+        Collect(source, options ?? CorpusOptions.Default, progress, keep: null);
+
+    private static CorpusSummary Collect(ICorpusSource source, CorpusOptions options, IProgress<int>? progress, List<CorpusFile>? keep)
+    {
+        if (options.Split is { } split && !source.HasSplits)
+            throw new CorpusException($"{source.Root}: this source ({source.Description}) has no train/validation/test split; leave out --split {CorpusSources.Name(split)}");
         var clock = Stopwatch.StartNew();
-        List<string> paths = ListFiles(root);
-        if (paths.Count == 0) throw new CorpusException($"{root}: no MIDI files (.mid, .midi, .mid.gz) found");
-        string baseDir = File.Exists(root) ? Path.GetDirectoryName(Path.GetFullPath(root))! : Path.GetFullPath(root);
-
-        NoteCache? cache = null;
-        if (options.UseCache)
+        var skipped = new List<CorpusFile>();
+        var unusable = new List<CorpusFile>();
+        var bySplit = new Dictionary<DataSplit, int>();
+        int files = 0, usable = 0, skippedCount = 0, unusableCount = 0, fromCache = 0;
+        long notes = 0, bytes = 0;
+        double seconds = 0;
+        foreach (CorpusFile piece in source.Read(options, progress))
         {
-            string mode = $"{options.Midi.Instruments}|min{options.MinNotes}";
-            cache = NoteCache.Load(NoteCache.PathFor(options.ResolveCacheDirectory(), root, mode));
-        }
-
-        var results = new CorpusFile[paths.Count];
-        var identities = new (long Size, long MTime)[paths.Count];
-        int fromCache = 0, done = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
-        Parallel.For(0, paths.Count, parallel, i =>
-        {
-            string path = paths[i];
-            string relative = Path.GetRelativePath(baseDir, path);
-            var info = new FileInfo(path);
-            long size = info.Exists ? info.Length : -1;
-            long mtime = info.Exists ? info.LastWriteTimeUtc.Ticks : 0;
-            identities[i] = (size, mtime);
-            if (cache != null && cache.TryGet(relative, size, mtime, out NoteCache.Entry hit))
+            files++;
+            bytes += Math.Max(0, piece.Bytes);
+            if (piece.FromCache) fromCache++;
+            if (piece.Status != CorpusFileStatus.Skipped)
             {
-                results[i] = new CorpusFile(relative, hit.Notes, hit.Status, hit.Reason, size);
-                Interlocked.Increment(ref fromCache);
+                notes += piece.Notes.Length;
+                seconds += piece.Seconds;
             }
-            else
+            switch (piece.Status)
             {
-                results[i] = ReadOne(path, relative, size, options);
-            }
-            progress?.Report(Interlocked.Increment(ref done));
-        });
-
-        if (cache != null && fromCache < paths.Count)
-        {
-            try
-            {
-                cache.Save(results.Select((f, i) => (f.Path, new NoteCache.Entry(identities[i].Size, identities[i].MTime, f.Status, f.Reason, f.Notes))));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // an unwritable cache folder only costs speed next time
+                case CorpusFileStatus.Usable:
+                    usable++;
+                    if (piece.Split is { } tag) bySplit[tag] = bySplit.GetValueOrDefault(tag) + 1;
+                    keep?.Add(piece);
+                    break;
+                case CorpusFileStatus.Unusable:
+                    unusableCount++;
+                    if (unusable.Count >= options.MaxListed) break;
+                    CorpusFile listed = keep is null ? piece with { Notes = [] } : piece;
+                    unusable.Add(listed);
+                    keep?.Add(listed);
+                    break;
+                default:
+                    skippedCount++;
+                    if (skipped.Count >= options.MaxListed) break;
+                    skipped.Add(piece);
+                    keep?.Add(piece);
+                    break;
             }
         }
-
-        var read = results.Where(f => f.Status != CorpusFileStatus.Skipped).ToList();
-        var summary = new CorpusSummary
+        return new CorpusSummary
         {
-            Files = results.Length,
-            FilesRead = read.Count,
-            FilesUsable = read.Count(f => f.Status == CorpusFileStatus.Usable),
-            Skipped = results.Where(f => f.Status == CorpusFileStatus.Skipped).ToList(),
-            Unusable = results.Where(f => f.Status == CorpusFileStatus.Unusable).ToList(),
-            Notes = read.Sum(f => (long)f.Notes.Length),
-            Seconds = read.Sum(f => f.Seconds),
-            Bytes = results.Sum(f => Math.Max(0, f.Bytes)),
+            Source = source.Description,
+            Files = files,
+            FilesRead = files - skippedCount,
+            FilesUsable = usable,
+            Skipped = skipped,
+            Unusable = unusable,
+            SkippedCount = skippedCount,
+            UnusableCount = unusableCount,
+            UsableBySplit = bySplit,
+            Notes = notes,
+            Seconds = seconds,
+            Bytes = bytes,
             FromCache = fromCache,
             Elapsed = clock.Elapsed,
         };
-        return (results.ToList(), summary);
     }
 
     /// <summary>Reads one file and classifies it; never throws for a bad file.</summary>
@@ -105,15 +121,7 @@ public static class CorpusReader
         try
         {
             MidiNotes midi = MidiReader.Read(path, options.Midi);
-            Note[] notes = midi.Notes;
-            if (notes.Length == 0)
-            {
-                string why = midi.DrumsOnly ? "drums only" : "no notes";
-                return new CorpusFile(relative, notes, CorpusFileStatus.Unusable, why, size);
-            }
-            if (notes.Length < options.MinNotes)
-                return new CorpusFile(relative, notes, CorpusFileStatus.Unusable, $"{notes.Length} notes, fewer than the {options.MinNotes} a training window needs", size);
-            return new CorpusFile(relative, notes, CorpusFileStatus.Usable, "", size);
+            return PieceBuilder.Classify(relative, midi.Notes, midi.DrumsOnly, size, null, options);
         }
         catch (MidiFormatException e)
         {

@@ -1,33 +1,45 @@
 namespace Cadenza.Corpus;
 
-/// <summary>What reading a corpus gave: counts, notes, duration, and every skipped or unusable file with its reason.</summary>
+/// <summary>What reading a corpus gave: counts, notes, duration, and the skipped or unusable pieces with their reasons.</summary>
 public sealed record CorpusSummary
 {
-    /// <summary>MIDI files found.</summary>
+    /// <summary>The source, as <see cref="ICorpusSource.Description"/> gives it.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Pieces found (MIDI files, harmonisations, records), after the split filter.</summary>
     public int Files { get; init; }
 
-    /// <summary>Files read without error (usable or not).</summary>
+    /// <summary>Pieces read without error (usable or not).</summary>
     public int FilesRead { get; init; }
 
-    /// <summary>Files read and long enough to train on.</summary>
+    /// <summary>Pieces read and long enough to train on.</summary>
     public int FilesUsable { get; init; }
 
-    /// <summary>Files that could not be read, with the reason.</summary>
+    /// <summary>Pieces that could not be read, with the reason (the first <see cref="CorpusOptions.MaxListed"/>; <see cref="SkippedCount"/> counts all).</summary>
     public IReadOnlyList<CorpusFile> Skipped { get; init; } = [];
 
-    /// <summary>Files read but of no use for training, with the reason.</summary>
+    /// <summary>Pieces read but of no use for training, with the reason (the first <see cref="CorpusOptions.MaxListed"/>; <see cref="UnusableCount"/> counts all).</summary>
     public IReadOnlyList<CorpusFile> Unusable { get; init; } = [];
 
-    /// <summary>Notes in all files read.</summary>
+    /// <summary>All pieces that could not be read.</summary>
+    public int SkippedCount { get; init; }
+
+    /// <summary>All pieces read but of no use for training.</summary>
+    public int UnusableCount { get; init; }
+
+    /// <summary>Usable pieces per dataset split (empty when the source has no splits).</summary>
+    public IReadOnlyDictionary<DataSplit, int> UsableBySplit { get; init; } = new Dictionary<DataSplit, int>();
+
+    /// <summary>Notes in all pieces read.</summary>
     public long Notes { get; init; }
 
-    /// <summary>Total music in the files read, seconds.</summary>
+    /// <summary>Total music in the pieces read, seconds.</summary>
     public double Seconds { get; init; }
 
-    /// <summary>Bytes of MIDI read.</summary>
+    /// <summary>Bytes of data read (MIDI files, JSON lines, records).</summary>
     public long Bytes { get; init; }
 
-    /// <summary>Files whose notes came from the cache.</summary>
+    /// <summary>Pieces whose notes came from the cache.</summary>
     public int FromCache { get; init; }
 
     /// <summary>Wall-clock time spent reading.</summary>

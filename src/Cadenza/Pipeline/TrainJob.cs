@@ -13,7 +13,7 @@ namespace Cadenza.Pipeline;
 /// <summary>What to train: a corpus source, an output folder, the architecture and the training settings.</summary>
 public sealed record TrainRequest
 {
-    /// <summary>Folder of MIDI files (or any source the corpus reader accepts).</summary>
+    /// <summary>Folder of MIDI files, MAESTRO folder or zip, Bach Doodle shards or NoteSequence TFRecords (see <see cref="CorpusSources"/>).</summary>
     public required string Source { get; init; }
 
     /// <summary>Model folder to write (config, weights, checkpoint, history, loss.png).</summary>
@@ -28,14 +28,15 @@ public sealed record TrainRequest
     /// <summary>Continue from the folder's checkpoint.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>Corpus reading options (cache, threads); the instrument selection comes from <see cref="TrainingConfig.Instrument"/>.</summary>
+    /// <summary>Corpus reading options (cache, threads); the instrument selection, split and part come from <see cref="TrainingConfig"/>.</summary>
     public CorpusOptions Corpus { get; init; } = CorpusOptions.Default;
 }
 
 /// <summary>A training run ready to start: the corpus read and split, the windows built, the model created or reloaded.</summary>
+/// <param name="SplitMethod">How the validation pieces were chosen, for the user: the source's own split or a random share of files.</param>
 public sealed record PreparedTraining(
     TrainRequest Request, MusicModel Model, CorpusSummary Corpus, IReadOnlyList<CorpusFile> TrainFiles, IReadOnlyList<CorpusFile> ValidationFiles,
-    WindowSet TrainWindows, WindowSet? ValidationWindows, JsonObject CorpusSection);
+    WindowSet TrainWindows, WindowSet? ValidationWindows, JsonObject CorpusSection, string SplitMethod = "by file");
 
 /// <summary>The train job: corpus → split → windows → <see cref="Trainer"/> → model folder with history, loss.png and checkpoint.</summary>
 public static class TrainJob
@@ -58,17 +59,24 @@ public static class TrainJob
             modelConfig = ModelStore.Load(request.Output).Config;
         }
         var midi = new MidiReadSettings { Instruments = t.Instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged };
-        var (files, summary) = CorpusReader.Read(request.Source, request.Corpus with { Midi = midi, MinNotes = modelConfig.SequenceLength + 1 }, progress);
+        var corpus = request.Corpus with
+        {
+            Midi = midi, MinNotes = modelConfig.SequenceLength + 1, Split = CorpusSources.ParseSplit(t.Split), Part = CorpusSources.ParsePart(t.Part),
+        };
+        var (files, summary) = CorpusReader.Read(request.Source, corpus, progress);
         if (summary.FilesUsable == 0)
-            throw new CorpusException($"{request.Source}: no usable MIDI file ({summary.Files} found, {summary.Skipped.Count} unreadable, {summary.Unusable.Count} too short or drums only)");
-        var (train, validation) = CorpusSplit.ByFile(files, t.Validation, t.Seed);
+            throw new CorpusException($"{request.Source}: no usable piece ({summary.Files} found, {summary.SkippedCount} unreadable, {summary.UnusableCount} too short or drums only)");
+        // the dataset's own validation split, unless the user asked for a random share with --val
+        bool bySource = t.Validation is null && CorpusSplit.HasSourceSplit(files);
+        var (train, validation) = bySource ? CorpusSplit.BySource(files) : CorpusSplit.ByFile(files, t.Validation ?? TrainingConfig.DefaultValidation, t.Seed);
+        string method = bySource ? "the source's train / validation split" : "by file";
         var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength);
         WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength) : null;
         if (trainWindows.Count < t.BatchSize)
             throw new TrainingException($"{request.Source}: {trainWindows.Count} training windows are fewer than one batch of {t.BatchSize}; add music or lower --batch-size");
         MusicModel model = MusicModel.Create(modelConfig, t.Seed);
         return new PreparedTraining(request, model, summary, train, validation, trainWindows, valWindows,
-            CorpusSection(request.Source, t, files.Count, train, validation, trainWindows, valWindows));
+            CorpusSection(request.Source, t, summary, train, validation, trainWindows, valWindows, method), method);
     }
 
     /// <summary>Trains the prepared model; the folder is complete after every epoch, so an interrupted run leaves a usable model.</summary>
@@ -94,8 +102,8 @@ public static class TrainJob
         return trainer.Run(p.Request.Resume, cancel);
     }
 
-    private static JsonObject CorpusSection(string source, TrainingConfig t, int files, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
-                                           WindowSet trainWindows, WindowSet? valWindows)
+    private static JsonObject CorpusSection(string source, TrainingConfig t, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
+                                           WindowSet trainWindows, WindowSet? valWindows, string splitMethod)
     {
         NoteStatistics stats = NoteStatistics.Of(train.Select(f => f.Notes));
         var rng = new Rng(t.Seed ^ 0x5EED_0F5E_ED5EUL);
@@ -111,8 +119,10 @@ public static class TrainJob
         return new JsonObject
         {
             ["source"] = Path.GetFullPath(source),
+            ["kind"] = summary.Source,
             ["instrument"] = t.Instrument,
-            ["files"] = files,
+            ["split"] = splitMethod,
+            ["files"] = summary.Files,
             ["trainFiles"] = new JsonArray(train.Select(f => (JsonNode)f.Path).ToArray()),
             ["validationFiles"] = new JsonArray(validation.Select(f => (JsonNode)f.Path).ToArray()),
             ["trainWindows"] = trainWindows.Count,

@@ -29,8 +29,21 @@ public sealed record TrainingConfig
     /// <summary>Epochs without improvement of the monitored loss before stopping (Keras EarlyStopping patience).</summary>
     public int Patience { get; init; } = 5;
 
-    /// <summary>Share of usable files held out for validation (0 disables it and early stopping watches the training loss).</summary>
-    public double Validation { get; init; } = 0.1;
+    /// <summary>The share of files held out when neither the user nor the source decides: 10%.</summary>
+    public const double DefaultValidation = 0.1;
+
+    /// <summary>
+    /// Share of usable pieces held out for validation, chosen at random by file (0 disables it and early stopping
+    /// watches the training loss); null: the source's own validation split when it has one (MAESTRO), else
+    /// <see cref="DefaultValidation"/>.
+    /// </summary>
+    public double? Validation { get; init; }
+
+    /// <summary>Which of the source's splits to read: all (the default), train, validation or test.</summary>
+    public string Split { get; init; } = "all";
+
+    /// <summary>Bach Doodle only: harmony (the default), melody or both.</summary>
+    public string Part { get; init; } = "harmony";
 
     /// <summary>Seed for initialisation, the split and shuffling.</summary>
     public ulong Seed { get; init; } = 42;
@@ -51,7 +64,9 @@ public sealed record TrainingConfig
         if (BatchSize < 1) throw new TrainingException($"batch size must be at least 1, got {BatchSize}");
         if (!(LearningRate > 0)) throw new TrainingException($"learning rate must be positive, got {LearningRate}");
         if (Patience < 0) throw new TrainingException($"patience must be ≥ 0, got {Patience}");
-        if (Validation is < 0 or >= 1 || double.IsNaN(Validation)) throw new TrainingException($"validation share must be in [0, 1), got {Validation}");
+        if (Validation is { } v && (v is < 0 or >= 1 || double.IsNaN(v))) throw new TrainingException($"validation share must be in [0, 1), got {v}");
+        if (Split is not ("all" or "train" or "validation" or "test")) throw new TrainingException($"split must be train, validation, test or all, got '{Split}'");
+        if (Part is not ("melody" or "harmony" or "both")) throw new TrainingException($"part must be melody, harmony or both, got '{Part}'");
         if (Threads < 0) throw new TrainingException($"threads must be ≥ 0, got {Threads}");
         if (Instrument is not ("merged" or "first")) throw new TrainingException($"instrument must be merged or first, got '{Instrument}'");
     }

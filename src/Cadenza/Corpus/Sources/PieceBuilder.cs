@@ -1,0 +1,45 @@
+using Cadenza.Midi;
+using Cadenza.Notes;
+
+namespace Cadenza.Corpus.Sources;
+
+/// <summary>Turns the notes of one piece into a <see cref="CorpusFile"/>: the instrument selection, the order, and whether it can be trained on.</summary>
+internal static class PieceBuilder
+{
+    /// <summary>
+    /// Selects the notes of a NoteSequence the way MIDI files are read (drums left out; all instruments merged, or only
+    /// the lowest-numbered non-drum instrument for <see cref="InstrumentSelection.First"/>), sorts them by start then
+    /// pitch and classifies the piece.
+    /// </summary>
+    public static CorpusFile FromNoteSequence(string path, List<Note> all, long bytes, DataSplit? split, CorpusOptions options)
+    {
+        int first = int.MaxValue;
+        int pitched = 0;
+        foreach (Note n in all)
+        {
+            if (n.IsDrum) continue;
+            pitched++;
+            first = Math.Min(first, n.Instrument);
+        }
+        var selected = new Note[options.Midi.Instruments == InstrumentSelection.First ? all.Count(n => !n.IsDrum && n.Instrument == first) : pitched];
+        int k = 0;
+        foreach (Note n in all)
+            if (!n.IsDrum && (options.Midi.Instruments != InstrumentSelection.First || n.Instrument == first)) selected[k++] = n;
+        MidiReader.SortByStartThenPitch(selected);
+        return Classify(path, selected, drumsOnly: all.Count > 0 && pitched == 0, bytes, split, options);
+    }
+
+    /// <summary>Classifies a piece whose notes are already selected and sorted: usable, or unusable with the reason.</summary>
+    public static CorpusFile Classify(string path, Note[] notes, bool drumsOnly, long bytes, DataSplit? split, CorpusOptions options)
+    {
+        if (notes.Length == 0)
+            return new CorpusFile(path, notes, CorpusFileStatus.Unusable, drumsOnly ? "drums only" : "no notes", bytes, split);
+        if (notes.Length < options.MinNotes)
+            return new CorpusFile(path, notes, CorpusFileStatus.Unusable, $"{notes.Length} notes, fewer than the {options.MinNotes} a training window needs", bytes, split);
+        return new CorpusFile(path, notes, CorpusFileStatus.Usable, "", bytes, split);
+    }
+
+    /// <summary>A piece that could not be read.</summary>
+    public static CorpusFile Skipped(string path, string reason, long bytes, DataSplit? split = null) =>
+        new(path, [], CorpusFileStatus.Skipped, reason, bytes, split);
+}

@@ -1,0 +1,153 @@
+using Cadenza.Corpus;
+using Cadenza.Midi;
+using Cadenza.Notes;
+using Cadenza.Pipeline;
+using Cadenza.Training;
+
+namespace Cadenza.Tests.Datasets;
+
+public class MaestroTests
+{
+    private static CorpusOptions Options(TempDir cache) => new() { CacheDirectory = cache.Path };
+
+    public static TheoryData<string, string> Layouts() => new()
+    {
+        { "maestro-v3.0.0", "maestro-v3.0.0.csv" },
+        { "maestro-v3.0.0", "maestro-v3.0.0.json" },
+        { "maestro-v2.0.0", "maestro-v2.0.0.csv" },
+        { "maestro-v2.0.0", "maestro-v2.0.0.json" },
+    };
+
+    private static string Metadata(string name, List<DatasetFiles.MaestroPiece> pieces) =>
+        name.EndsWith(".csv") ? DatasetFiles.MaestroCsv(pieces) : name.Contains("v3") ? DatasetFiles.MaestroV3Json(pieces) : DatasetFiles.MaestroV2Json(pieces);
+
+    private static void AssertPiecesRead(List<DatasetFiles.MaestroPiece> pieces, List<CorpusFile> files)
+    {
+        Assert.Equal(pieces.Select(p => p.MidiFilename), files.Select(f => f.Path));
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            Assert.Equal(MidiWriter.Resolve(pieces[i].Notes), files[i].Notes);   // what the MIDI writer promises to keep
+            Assert.Equal(CorpusSources.ParseSplit(pieces[i].Split), files[i].Split);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Read_MaestroFolder_GivesTheNotesAndSplitsOfTheMetadata(string folder, string metadata)
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        var pieces = DatasetFiles.MaestroPieces();
+        string root = Path.Combine(dir.Path, folder);
+        DatasetFiles.MaestroFolder(root, pieces, metadata, Metadata(metadata, pieces));
+        File.WriteAllText(Path.Combine(root, "2004", "stray.midi"), "not listed, not read");
+
+        Assert.Equal(CorpusSourceKind.Maestro, CorpusSources.Detect(root));
+        Assert.Equal(CorpusSourceKind.Maestro, CorpusSources.Detect(dir.Path));   // the folder the zip was extracted into
+        var (files, summary) = CorpusReader.Read(root, Options(cache));
+        AssertPiecesRead(pieces, files);
+        Assert.StartsWith($"MAESTRO v{folder[^5..]} (folder), 6 pieces: 3 train / 2 validation / 1 test", summary.Source);
+        Assert.Equal(3, summary.UsableBySplit[DataSplit.Train]);
+        Assert.Equal(2, summary.UsableBySplit[DataSplit.Validation]);
+        Assert.Equal(1, summary.UsableBySplit[DataSplit.Test]);
+
+        var (again, cached) = CorpusReader.Read(dir.Path, Options(cache));
+        Assert.Equal(6, cached.FromCache);
+        Assert.Equal(files.Select(f => f.Notes), again.Select(f => f.Notes));
+    }
+
+    [Fact]
+    public void Read_MaestroZip_ReadsInPlaceWithSplits()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        var pieces = DatasetFiles.MaestroPieces();
+        string root = Path.Combine(dir.Path, "maestro-v3.0.0");
+        DatasetFiles.MaestroFolder(root, pieces, "maestro-v3.0.0.json", DatasetFiles.MaestroV3Json(pieces));
+        string zip = dir.File("maestro-v3.0.0-midi.zip");
+        DatasetFiles.Zip(root, zip);
+        Directory.Delete(root, true);
+
+        Assert.Equal(CorpusSourceKind.Zip, CorpusSources.Detect(zip));
+        var (files, summary) = CorpusReader.Read(zip, Options(cache) with { Threads = 2 });
+        AssertPiecesRead(pieces, files);
+        Assert.StartsWith("MAESTRO v3.0.0 (zip)", summary.Source);
+
+        var (validation, _) = CorpusReader.Read(zip, Options(cache) with { Split = DataSplit.Validation });
+        Assert.Equal(pieces.Where(p => p.Split == "validation").Select(p => p.MidiFilename), validation.Select(f => f.Path));
+        Assert.All(validation, f => Assert.Equal(DataSplit.Validation, f.Split));
+    }
+
+    [Fact]
+    public void Read_ZipWithoutMetadata_ReadsItsMidiFilesWithoutSplits()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        string root = Path.Combine(dir.Path, "pieces");
+        Directory.CreateDirectory(root);
+        MidiWriter.Write(Path.Combine(root, "a.mid"), DatasetFiles.Piece(1, 30));
+        MidiWriter.Write(Path.Combine(root, "b.mid"), DatasetFiles.Piece(2, 30));
+        string zip = dir.File("pieces.zip");
+        DatasetFiles.Zip(root, zip);
+
+        var (files, summary) = CorpusReader.Read(zip, Options(cache));
+        Assert.Equal(["pieces/a.mid", "pieces/b.mid"], files.Select(f => f.Path));
+        Assert.Equal(MidiWriter.Resolve(DatasetFiles.Piece(2, 30)), files[1].Notes);
+        Assert.Empty(summary.UsableBySplit);
+        Assert.Throws<CorpusException>(() => CorpusReader.Read(zip, Options(cache) with { Split = DataSplit.Train }));
+    }
+
+    [Fact]
+    public void Read_MissingOrEscapingFiles_SkippedWithReason()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        var pieces = DatasetFiles.MaestroPieces();
+        pieces.Add(new("../outside.midi", "train", DatasetFiles.Piece(9, 30)));
+        string root = Path.Combine(dir.Path, "maestro-v3.0.0");
+        DatasetFiles.MaestroFolder(root, pieces, "maestro-v3.0.0.csv", DatasetFiles.MaestroCsv(pieces));
+        File.Delete(Path.Combine(root, pieces[0].MidiFilename));
+
+        var (_, summary) = CorpusReader.Read(root, Options(cache));
+        Assert.Equal(5, summary.FilesUsable);
+        Assert.Contains(summary.Skipped, f => f.Path == pieces[0].MidiFilename && f.Reason.Contains("no such file"));
+        Assert.Contains(summary.Skipped, f => f.Path == "../outside.midi" && f.Reason.Contains("outside the dataset folder"));
+    }
+
+    [Fact]
+    public void Read_BrokenMetadata_OneLineErrorNamingTheFile()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("maestro-v3.0.0.csv"), "canonical_composer,split\nBach,train\n");
+        var e = Assert.Throws<CorpusException>(() => CorpusReader.Read(dir.Path));
+        Assert.Contains("maestro-v3.0.0.csv", e.Message);
+        Assert.Contains("midi_filename", e.Message);
+    }
+
+    [Fact]
+    public void Prepare_MaestroWithoutVal_TrainsOnTrainSplitAndValidatesOnValidationSplit()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        var pieces = DatasetFiles.MaestroPieces();
+        string root = Path.Combine(dir.Path, "maestro-v3.0.0");
+        DatasetFiles.MaestroFolder(root, pieces, "maestro-v3.0.0.csv", DatasetFiles.MaestroCsv(pieces));
+        var request = new TrainRequest
+        {
+            Source = root, Output = dir.File("model"), Training = new TrainingConfig { BatchSize = 4, Epochs = 1, Threads = 1 },
+            Corpus = Options(cache),
+        };
+
+        PreparedTraining bySource = TrainJob.Prepare(request);
+        Assert.Equal(pieces.Where(p => p.Split == "train").Select(p => p.MidiFilename), bySource.TrainFiles.Select(f => f.Path));
+        Assert.Equal(pieces.Where(p => p.Split == "validation").Select(p => p.MidiFilename), bySource.ValidationFiles.Select(f => f.Path));
+        Assert.Contains("source", bySource.SplitMethod);
+
+        // --val takes a random share of the files read instead; --split narrows what is read
+        PreparedTraining random = TrainJob.Prepare(request with { Training = request.Training with { Validation = 0.2 } });
+        Assert.Equal(6, random.TrainFiles.Count + random.ValidationFiles.Count);
+        PreparedTraining trainOnly = TrainJob.Prepare(request with { Training = request.Training with { Split = "train" } });
+        Assert.Equal(3, trainOnly.TrainFiles.Count + trainOnly.ValidationFiles.Count);
+        Assert.Single(trainOnly.ValidationFiles);
+    }
+}
