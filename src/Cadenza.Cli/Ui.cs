@@ -114,4 +114,25 @@ internal static class Ui
         option.AcceptOnlyFromAmong("melody", "harmony", "both");
         return option;
     }
+
+    /// <summary>Runs <paramref name="body"/> with Ctrl+C cancelling its token; a second Ctrl+C ends the process at once.</summary>
+    public static T WithCancel<T>(Func<CancellationToken, T> body)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;   // a second Ctrl+C ends the process at once
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return body(cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
 }

@@ -49,7 +49,7 @@ internal static class DatasetCommand
             var options = DownloadOptions.Default with { Sha256 = r.GetValue(sha256) };
             string folder = r.GetValue(output)!;
             AnsiConsole.MarkupLineInterpolated($"[bold]{dataset.Title}[/] from {(address ?? dataset.Url).ToString()} into {Path.GetFullPath(folder)}");
-            DatasetFetchResult result = WithCancel(cancel => Fetch(dataset, folder, address, !r.GetValue(noExtract), options, cancel));
+            DatasetFetchResult result = Ui.WithCancel(cancel => Fetch(dataset, folder, address, !r.GetValue(noExtract), options, cancel));
             DownloadResult d = result.Download;
             string how = d.Fetched == 0 && d.ResumedFrom == 0 ? "already downloaded, verified" : d.ResumedFrom > 0 ? $"resumed at {Ui.N(d.ResumedFrom)} bytes" : "downloaded";
             Console.WriteLine($"zip       {d.Path} ({Ui.N(d.Bytes)} bytes, {how})");
@@ -101,24 +101,4 @@ internal static class DatasetCommand
         return result;
     }
 
-    /// <summary>Runs <paramref name="body"/> with Ctrl+C cancelling it (the partial download stays for a resume).</summary>
-    private static T WithCancel<T>(Func<CancellationToken, T> body)
-    {
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;   // a second Ctrl+C ends the process at once
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return body(cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
 }

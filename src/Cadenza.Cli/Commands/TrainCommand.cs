@@ -77,25 +77,13 @@ internal static class TrainCommand
         PreparedTraining prepared = Ui.Reading("reading the corpus", null, p => TrainJob.Prepare(request, p));
         Ui.WarnSkipped(prepared.Corpus);
         PrintSetup(prepared);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;   // a second Ctrl+C ends the process at once
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
+        return Ui.WithCancel(cancel =>
         {
             var ui = new TrainingView(prepared.Model.Config, prepared.ValidationWindows != null, request.Training.BatchSize);
-            TrainingResult result = ui.Run(() => TrainJob.Run(prepared, ui, cancel.Token));
+            TrainingResult result = ui.Run(() => TrainJob.Run(prepared, ui, cancel));
             PrintResult(result, request.Output);
             return result;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        });
     }
 
     private static void PrintSetup(PreparedTraining p)
