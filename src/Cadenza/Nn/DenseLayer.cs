@@ -8,7 +8,6 @@ internal sealed class DenseLayer
     private readonly ParameterTensor _kernel, _bias;
     private readonly float[] _output;      // [B, units]
     private readonly float[] _kernelT;     // [units, in]
-    private readonly float[] _inputT;      // [in, B]
 
     public DenseLayer(ParameterSet parameters, string name, int inputSize, int units, int maxBatch)
     {
@@ -19,7 +18,6 @@ internal sealed class DenseLayer
         _bias = parameters[name + "/bias"];
         _output = new float[maxBatch * units];
         _kernelT = new float[units * inputSize];
-        _inputT = new float[inputSize * maxBatch];
     }
 
     public string Name { get; }
@@ -41,8 +39,7 @@ internal sealed class DenseLayer
     /// <summary>Adds kernel and bias gradients for dY [B, units] and adds dY·kernelᵀ into <paramref name="dInput"/> [B, in].</summary>
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, ReadOnlySpan<float> weights, Span<float> gradients, Span<float> dInput)
     {
-        Gemm.Transpose(x, InputSize, batch, InputSize, _inputT);
-        Gemm.Multiply(_inputT, batch, dy, Units, gradients.Slice(_kernel.Offset, _kernel.Length), Units, InputSize, Units, batch, accumulate: true);
+        Gemm.MultiplyTransposedA(x, InputSize, dy, Units, gradients.Slice(_kernel.Offset, _kernel.Length), Units, InputSize, Units, batch, accumulate: true);
         Span<float> dBias = gradients.Slice(_bias.Offset, _bias.Length);
         for (int b = 0; b < batch; b++) TensorPrimitives.Add(dBias, dy.Slice(b * Units, Units), dBias);
         Gemm.Transpose(weights.Slice(_kernel.Offset, _kernel.Length), Units, InputSize, Units, _kernelT);

@@ -7,18 +7,35 @@ namespace Cadenza.Nn;
 /// <remarks>
 /// A register-blocked micro-kernel: 4 rows of A × 16 columns of B held in eight 256-bit accumulators, one FMA per
 /// loaded B vector and broadcast A value; every output element sums over k in the same order, so results do not
-/// depend on how work is split across threads. The transposed forms the backward pass needs are made with
-/// <see cref="Transpose"/> into preallocated buffers, which costs far less than a strided kernel.
+/// depend on how work is split across threads. A is read through a row and a column stride, so Aᵀ·B (the weight
+/// gradients) needs no transposed copy; Bᵀ is made with <see cref="Transpose"/>, as the kernel loads rows of B as vectors.
 /// </remarks>
 internal static unsafe class Gemm
 {
     private const int MR = 4;    // rows per micro-kernel
     private const int NR = 16;   // columns per micro-kernel: two Vector256<float>
     private const int WideNR = 64;   // columns per row kernel for matrix-vector products: eight Vector256<float>
+    private const int KC = 256;      // k per pass: a 16-column strip of B (16 KB) and the A lines it meets stay in L1
 
     /// <summary>C[m×n] = A[m×k]·B[k×n], or C += A·B when <paramref name="accumulate"/>.</summary>
     public static void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
                                 int m, int n, int k, bool accumulate)
+    {
+        if (m > 0 && k > 0 && (m - 1) * lda + k > a.Length) throw new ArgumentException($"GEMM: A too small for {m}×{k}");
+        Core(a, lda, 1, b, ldb, c, ldc, m, n, k, accumulate);
+    }
+
+    /// <summary>C[m×n] = Aᵀ·B (+ C) where A is stored as [k×m] with leading dimension <paramref name="lda"/>: sums over the rows of A and B.</summary>
+    public static void MultiplyTransposedA(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+                                           int m, int n, int k, bool accumulate)
+    {
+        if (m > 0 && k > 0 && (k - 1) * lda + m > a.Length) throw new ArgumentException($"GEMM: Aᵀ too small for {k}×{m}");
+        Core(a, 1, lda, b, ldb, c, ldc, m, n, k, accumulate);
+    }
+
+    /// <summary>The product with A(i, p) at a[i·rs + p·cs].</summary>
+    private static void Core(ReadOnlySpan<float> a, int rs, int cs, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+                             int m, int n, int k, bool accumulate)
     {
         if (m == 0 || n == 0) return;
         if (k == 0)
@@ -26,7 +43,7 @@ internal static unsafe class Gemm
             if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
             return;
         }
-        if ((m - 1) * lda + k > a.Length || (k - 1) * ldb + n > b.Length || (m - 1) * ldc + n > c.Length)
+        if ((k - 1) * ldb + n > b.Length || (m - 1) * ldc + n > c.Length)
             throw new ArgumentException($"GEMM operands too small for {m}×{k}·{k}×{n}");
         fixed (float* pa = a, pb = b, pc = c)
         {
@@ -37,26 +54,34 @@ internal static unsafe class Gemm
                 int wide = n - n % WideNR;
                 for (int i = 0; i < m; i++)
                 {
-                    for (int j = 0; j < wide; j += WideNR) Kernel1x64(pa + i * lda, pb + j, ldb, pc + i * ldc + j, k, accumulate);
-                    for (int j = wide; j + NR <= n; j += NR) Kernel1x16(pa + i * lda, pb + j, ldb, pc + i * ldc + j, k, accumulate);
+                    for (int j = 0; j < wide; j += WideNR) Kernel1x64(pa + i * rs, cs, pb + j, ldb, pc + i * ldc + j, k, accumulate);
+                    for (int j = wide; j + NR <= n; j += NR) Kernel1x16(pa + i * rs, cs, pb + j, ldb, pc + i * ldc + j, k, accumulate);
                 }
                 int done = n - n % NR;
-                if (done < n) Tail(pa, lda, pb, ldb, pc, ldc, m, done, n, k, accumulate);
+                if (done < n) Tail(pa, rs, cs, pb, ldb, pc, ldc, m, done, n, k, accumulate);
                 return;
             }
             int jFull = Vector256.IsHardwareAccelerated ? n - n % NR : 0;
-            for (int j = 0; j < jFull; j += NR)
+            // passes over k: storing the float accumulators between passes and reloading them changes no bit, so
+            // the sums are the same as in one pass, while the operands of a pass stay in L1
+            for (int k0 = 0; k0 < k; k0 += KC)
             {
-                int i = 0;
-                for (; i + MR <= m; i += MR) Kernel4x16(pa + i * lda, lda, pb + j, ldb, pc + i * ldc + j, ldc, k, accumulate);
-                for (; i < m; i++) Kernel1x16(pa + i * lda, pb + j, ldb, pc + i * ldc + j, k, accumulate);
+                int kc = Math.Min(KC, k - k0);
+                bool acc = accumulate || k0 > 0;
+                float* ak = pa + (long)k0 * cs, bk = pb + (long)k0 * ldb;
+                for (int j = 0; j < jFull; j += NR)
+                {
+                    int i = 0;
+                    for (; i + MR <= m; i += MR) Kernel4x16(ak + i * rs, rs, cs, bk + j, ldb, pc + i * ldc + j, ldc, kc, acc);
+                    for (; i < m; i++) Kernel1x16(ak + i * rs, cs, bk + j, ldb, pc + i * ldc + j, kc, acc);
+                }
             }
-            if (jFull < n) Tail(pa, lda, pb, ldb, pc, ldc, m, jFull, n, k, accumulate);
+            if (jFull < n) Tail(pa, rs, cs, pb, ldb, pc, ldc, m, jFull, n, k, accumulate);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x16(float* a, int lda, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
+    private static void Kernel4x16(float* a, int rs, int cs, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
     {
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31;
         if (accumulate)
@@ -70,18 +95,18 @@ internal static unsafe class Gemm
         {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector256<float>.Zero;
         }
-        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-        for (int p = 0; p < k; p++)
+        float* ap = a;
+        for (int p = 0; p < k; p++, ap += cs)
         {
             float* bp = b + (long)p * ldb;
             Vector256<float> b0 = Vector256.Load(bp), b1 = Vector256.Load(bp + 8);
-            Vector256<float> x = Vector256.Create(a0[p]);
+            Vector256<float> x = Vector256.Create(ap[0]);
             c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a1[p]);
+            x = Vector256.Create(ap[rs]);
             c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a2[p]);
+            x = Vector256.Create(ap[2 * rs]);
             c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a3[p]);
+            x = Vector256.Create(ap[3 * rs]);
             c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
         }
         c00.Store(c); c01.Store(c + 8);
@@ -91,7 +116,7 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel1x64(float* a, float* b, int ldb, float* c, int k, bool accumulate)
+    private static void Kernel1x64(float* a, int cs, float* b, int ldb, float* c, int k, bool accumulate)
     {
         Vector256<float> c0, c1, c2, c3, c4, c5, c6, c7;
         if (accumulate)
@@ -106,7 +131,7 @@ internal static unsafe class Gemm
         for (int p = 0; p < k; p++)
         {
             float* bp = b + (long)p * ldb;
-            Vector256<float> x = Vector256.Create(a[p]);
+            Vector256<float> x = Vector256.Create(a[(long)p * cs]);
             c0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), c0);
             c1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), c1);
             c2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 16), c2);
@@ -121,30 +146,30 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel1x16(float* a, float* b, int ldb, float* c, int k, bool accumulate)
+    private static void Kernel1x16(float* a, int cs, float* b, int ldb, float* c, int k, bool accumulate)
     {
         Vector256<float> c0 = accumulate ? Vector256.Load(c) : Vector256<float>.Zero;
         Vector256<float> c1 = accumulate ? Vector256.Load(c + 8) : Vector256<float>.Zero;
         for (int p = 0; p < k; p++)
         {
             float* bp = b + (long)p * ldb;
-            Vector256<float> x = Vector256.Create(a[p]);
+            Vector256<float> x = Vector256.Create(a[(long)p * cs]);
             c0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), c0);
             c1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), c1);
         }
         c0.Store(c); c1.Store(c + 8);
     }
 
-    private static void Tail(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int j0, int n, int k, bool accumulate)
+    private static void Tail(float* a, int rs, int cs, float* b, int ldb, float* c, int ldc, int m, int j0, int n, int k, bool accumulate)
     {
         for (int i = 0; i < m; i++)
         {
-            float* ai = a + (long)i * lda;
+            float* ai = a + (long)i * rs;
             float* ci = c + (long)i * ldc;
             for (int j = j0; j < n; j++)
             {
                 float sum = accumulate ? ci[j] : 0f;
-                for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(ai[p], b[(long)p * ldb + j], sum);
+                for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(ai[(long)p * cs], b[(long)p * ldb + j], sum);
                 ci[j] = sum;
             }
         }

@@ -24,7 +24,6 @@ internal sealed class LstmLayer
     private readonly float[] _dc;          // [B, H] gradient flowing back through c
     private readonly float[] _recurrentT;  // [4H, H]
     private readonly float[] _kernelT;     // [4H, in]
-    private readonly float[] _transposed;  // [in+H, T·B] staged rows transposed for the weight gradients
     private readonly float[] _dInput;      // [T, B, in] gradient w.r.t. the input sequence
 
     public LstmLayer(ParameterSet parameters, string name, int inputSize, int units, int steps, int maxBatch)
@@ -49,7 +48,6 @@ internal sealed class LstmLayer
         _dc = new float[maxBatch * units];
         _recurrentT = new float[g * units];
         _kernelT = new float[g * inputSize];
-        _transposed = new float[(inputSize + units) * steps * maxBatch];
         _dInput = new float[steps * maxBatch * inputSize];
     }
 
@@ -146,8 +144,7 @@ internal sealed class LstmLayer
         int rows = Steps * batch, k = n + h;
         ReadOnlySpan<float> dzAll = _dz.AsSpan(0, rows * g);
         // [kernel; recurrent] += [x_t | h_{t−1}]ᵀ·dZ over all steps at once: [in+H, T·B]·[T·B, 4H] (the h_0 = 0 rows add nothing)
-        Gemm.Transpose(_staged, k, rows, k, _transposed);
-        Gemm.Multiply(_transposed, rows, dzAll, g, gradients.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length), g, k, g, rows, accumulate: true);
+        Gemm.MultiplyTransposedA(_staged, k, dzAll, g, gradients.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length), g, k, g, rows, accumulate: true);
         Span<float> dBias = gradients.Slice(_bias.Offset, _bias.Length);
         for (int r = 0; r < rows; r++) TensorPrimitives.Add(dBias, dzAll.Slice(r * g, g), dBias);
     }
