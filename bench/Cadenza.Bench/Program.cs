@@ -42,6 +42,25 @@ internal static class Program
         net64.Forward(x64, 64);
         net64.Loss(y64, 64, heads);
         Time("backward only, batch 64", () => { Array.Clear(grads); net64.Backward(64, grads); }, 64, "window");
+        var a = new float[131]; var w = new float[131 * 512]; var z = new float[512];
+        new Random(1).NextBytes(new byte[1]);
+        Time("25 × gemv [1×131]·[131×512]", () => { for (int t = 0; t < 25; t++) Cadenza.Nn.Gemm.Multiply(a, 131, w, 512, z, 512, 1, 512, 131, true); }, 1, "window");
+        var w16 = new float[16 * 512];
+        Time("25 × 8 × gemv [1×16]·[16×512] (L1-resident)", () => { for (int t = 0; t < 200; t++) Cadenza.Nn.Gemm.Multiply(a, 16, w16, 512, z, 512, 1, 512, 16, true); }, 1, "window");
+        var zz = new float[512]; var cc = new float[128]; var tc = new float[128]; var hh = new float[128];
+        Time("25 × gate activations + cell (batch 1)", () =>
+        {
+            for (int t = 0; t < 25; t++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Sigmoid(zz.AsSpan(0, 256), zz.AsSpan(0, 256));
+                System.Numerics.Tensors.TensorPrimitives.Tanh(zz.AsSpan(256, 128), zz.AsSpan(256, 128));
+                System.Numerics.Tensors.TensorPrimitives.Sigmoid(zz.AsSpan(384, 128), zz.AsSpan(384, 128));
+                System.Numerics.Tensors.TensorPrimitives.Multiply(zz.AsSpan(128, 128), cc, cc);
+                System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(zz.AsSpan(0, 128), zz.AsSpan(256, 128), cc, cc);
+                System.Numerics.Tensors.TensorPrimitives.Tanh(cc, tc);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(zz.AsSpan(384, 128), tc, hh);
+            }
+        }, 1, "window");
         var adam = new Cadenza.Nn.Adam(model.ParameterCount);
         Time("adam update (84,354 weights)", () => adam.Update(model.Parameters.Values, grads), 1, "step");
         return 0;
