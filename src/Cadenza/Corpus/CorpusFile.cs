@@ -28,5 +28,14 @@ public sealed record CorpusFile(string Path, Note[] Notes, CorpusFileStatus Stat
     public bool FromCache { get; init; }
 
     /// <summary>Seconds from the first onset to the last release (0 without notes).</summary>
-    public double Seconds => Notes.Length == 0 ? 0 : Notes.Max(n => n.End) - Notes[0].Start;
+    public double Seconds
+    {
+        get
+        {
+            if (Notes.Length == 0) return 0;
+            double end = double.MinValue;
+            foreach (ref readonly Note n in Notes.AsSpan()) end = Math.Max(end, n.End);
+            return end - Notes[0].Start;
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,6 +18,7 @@ public sealed class NoteCache
 {
     private const ulong Magic = 0x31454843_5A444E43;   // "CNDZCHE1"
     private const int Version = 1;
+    private static readonly int NoteSize = Unsafe.SizeOf<Note>();   // the in-memory layout the raw bytes are
 
     private readonly Dictionary<string, Entry> _entries;
 
@@ -46,9 +48,13 @@ public sealed class NoteCache
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         try
         {
-            if (File.Exists(path)) Parse(File.ReadAllBytes(path), entries);
+            if (File.Exists(path))
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                Parse(stream, entries);
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or EndOfStreamException)
         {
             entries.Clear();   // a damaged cache is only a slower start
         }
@@ -75,7 +81,7 @@ public sealed class NoteCache
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);
         w.Write(Version);
-        w.Write(Marshal.SizeOf<Note>());
+        w.Write(NoteSize);
         w.Write(_entries.Count);
         foreach (var (path, e) in _entries.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -89,33 +95,24 @@ public sealed class NoteCache
         }
     }
 
-    private static void Parse(byte[] data, Dictionary<string, Entry> entries)
+    private static void Parse(Stream stream, Dictionary<string, Entry> entries)
     {
-        var span = new ReadOnlySpan<byte>(data);
-        int pos = 0;
-        if (data.Length < 20 || BinaryPrimitives.ReadUInt64LittleEndian(span) != Magic) return;
-        pos += 8;
-        if (BinaryPrimitives.ReadInt32LittleEndian(span[pos..]) != Version) return;
-        pos += 4;
-        int noteSize = Marshal.SizeOf<Note>();
-        if (BinaryPrimitives.ReadInt32LittleEndian(span[pos..]) != noteSize) return;
-        pos += 4;
-        int count = BinaryPrimitives.ReadInt32LittleEndian(span[pos..]);
-        pos += 4;
-        using var reader = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
+        // streamed: the notes are read straight into their arrays, one copy from the page cache, no file-sized buffer
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        long length = stream.Length;
+        if (length < 20 || reader.ReadUInt64() != Magic || reader.ReadInt32() != Version || reader.ReadInt32() != NoteSize) return;
+        int count = reader.ReadInt32();
         for (int i = 0; i < count; i++)
         {
-            reader.BaseStream.Position = pos;
             string path = reader.ReadString();
             long size = reader.ReadInt64();
             long mtime = reader.ReadInt64();
             var status = (CorpusFileStatus)reader.ReadByte();
             string reason = reader.ReadString();
             int n = reader.ReadInt32();
-            pos = (int)reader.BaseStream.Position;
-            if (n < 0 || (long)n * noteSize > data.Length - pos) throw new FormatException("cache entry runs past the end");
-            Note[] notes = MemoryMarshal.Cast<byte, Note>(span.Slice(pos, n * noteSize)).ToArray();
-            pos += n * noteSize;
+            if (n < 0 || (long)n * NoteSize > length - stream.Position) throw new FormatException("cache entry runs past the end");
+            Note[] notes = GC.AllocateUninitializedArray<Note>(n);   // every byte is overwritten just below
+            stream.ReadExactly(MemoryMarshal.AsBytes(notes.AsSpan()));
             entries[path] = new Entry(size, mtime, status, reason, notes);
         }
     }

@@ -26,16 +26,15 @@ internal static class MidiChunks
         int pos = start, end = start + length;
         int running = 0;
         long tick = 0;
-        string Where() => $"track {track}, byte {pos}";
         while (pos < end)
         {
-            tick += ReadVlq(data, ref pos, end, source, Where);
-            if (tick >= MidiReader.MaxTick) throw new MidiFormatException(source, $"{Where()}: tick {tick} exceeds {MidiReader.MaxTick} (likely corrupt)");
-            if (pos >= end) throw new MidiFormatException(source, $"{Where()}: track ends after a delta time");
+            tick += ReadVlq(data, ref pos, end, source, track);
+            if (tick >= MidiReader.MaxTick) throw new MidiFormatException(source, $"{Where(track, pos)}: tick {tick} exceeds {MidiReader.MaxTick} (likely corrupt)");
+            if (pos >= end) throw new MidiFormatException(source, $"{Where(track, pos)}: track ends after a delta time");
             int status = data[pos];
             if (status < 0x80)
             {
-                if (running == 0) throw new MidiFormatException(source, $"{Where()}: data byte 0x{status:X2} without a running status");
+                if (running == 0) throw new MidiFormatException(source, $"{Where(track, pos)}: data byte 0x{status:X2} without a running status");
                 status = running;   // running status: this byte is the first data byte
             }
             else pos++;
@@ -43,29 +42,29 @@ internal static class MidiChunks
             {
                 case 0xFF:   // meta event: type, length, data
                 {
-                    if (pos >= end) throw new MidiFormatException(source, $"{Where()}: meta event cut short");
+                    if (pos >= end) throw new MidiFormatException(source, $"{Where(track, pos)}: meta event cut short");
                     pos++;
-                    long size = ReadVlq(data, ref pos, end, source, Where);
-                    if (size > end - pos) throw new MidiFormatException(source, $"{Where()}: meta event declares {size} bytes but only {end - pos} remain in the track");
+                    long size = ReadVlq(data, ref pos, end, source, track);
+                    if (size > end - pos) throw new MidiFormatException(source, $"{Where(track, pos)}: meta event declares {size} bytes but only {end - pos} remain in the track");
                     pos += (int)size;
                     break;
                 }
                 case 0xF0 or 0xF7:   // sysex: length, data
                 {
-                    long size = ReadVlq(data, ref pos, end, source, Where);
-                    if (size > end - pos) throw new MidiFormatException(source, $"{Where()}: sysex declares {size} bytes but only {end - pos} remain in the track");
+                    long size = ReadVlq(data, ref pos, end, source, track);
+                    if (size > end - pos) throw new MidiFormatException(source, $"{Where(track, pos)}: sysex declares {size} bytes but only {end - pos} remain in the track");
                     pos += (int)size;
                     break;
                 }
                 case >= 0xF1:
-                    throw new MidiFormatException(source, $"{Where()}: status 0x{status:X2} is not allowed in a MIDI file");
+                    throw new MidiFormatException(source, $"{Where(track, pos)}: status 0x{status:X2} is not allowed in a MIDI file");
                 default:   // channel voice message: program change and channel pressure carry one data byte, the rest two
                 {
                     running = status;
                     int dataBytes = (status & 0xF0) is 0xC0 or 0xD0 ? 1 : 2;
-                    if (pos + dataBytes > end) throw new MidiFormatException(source, $"{Where()}: event cut short by the end of the track");
+                    if (pos + dataBytes > end) throw new MidiFormatException(source, $"{Where(track, pos)}: event cut short by the end of the track");
                     for (int i = 0; i < dataBytes; i++)
-                        if (data[pos + i] >= 0x80) throw new MidiFormatException(source, $"{Where()}: data byte 0x{data[pos + i]:X2} has its top bit set");
+                        if (data[pos + i] >= 0x80) throw new MidiFormatException(source, $"{Where(track, pos)}: data byte 0x{data[pos + i]:X2} has its top bit set");
                     pos += dataBytes;
                     break;
                 }
@@ -73,17 +72,19 @@ internal static class MidiChunks
         }
     }
 
-    private static long ReadVlq(byte[] data, ref int pos, int end, string source, Func<string> where)
+    private static string Where(int track, int pos) => $"track {track}, byte {pos}";
+
+    private static long ReadVlq(byte[] data, ref int pos, int end, string source, int track)
     {
         long value = 0;
         for (int i = 0; i < MaxVlqBytes; i++)
         {
-            if (pos >= end) throw new MidiFormatException(source, $"{where()}: variable-length quantity cut short by the end of the track");
+            if (pos >= end) throw new MidiFormatException(source, $"{Where(track, pos)}: variable-length quantity cut short by the end of the track");
             byte b = data[pos++];
             value = (value << 7) | (uint)(b & 0x7F);
             if (b < 0x80) return value;
         }
-        throw new MidiFormatException(source, $"{where()}: variable-length quantity longer than {MaxVlqBytes} bytes");
+        throw new MidiFormatException(source, $"{Where(track, pos)}: variable-length quantity longer than {MaxVlqBytes} bytes");
     }
 
     /// <summary>Validates <paramref name="data"/> and returns bytes NAudio can read (the input itself when already plain).</summary>
