@@ -55,8 +55,9 @@ internal static class EvalCommand
         EvalReport e = outcome.Report;
         HeldOutLoss l = e.Loss;
         PitchBaselines b = e.Baselines;
+        Console.WriteLine($"held-out: {e.HeldOutSource}");
         var loss = new Table().Border(TableBorder.Rounded)
-            .Title(Markup.Escape($"held-out loss: {e.HeldOutSource}, {Ui.N(l.Windows)} windows"))
+            .Title($"held-out loss on {Ui.N(l.Windows)} windows")
             .AddColumns("", "model", "uniform", "unigram of training pitches");
         loss.Caption("step, duration: MSE + 10·max(−ŷ, 0), as trained");
         loss.AddRow("pitch NLL, nats/note", F(l.PitchNats), F(b.UniformNats), Opt(b.UnigramNats, v => F(v)));

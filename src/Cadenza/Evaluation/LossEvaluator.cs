@@ -62,7 +62,6 @@ public static class LossEvaluator
             total.Correct / n, windows.Count, seconds, workers);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static Sums Range(MusicModel model, WindowSet windows, Heads heads, int lo, int hi, int batch)
     {
         ModelConfig c = model.Config;

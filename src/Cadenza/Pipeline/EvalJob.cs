@@ -29,6 +29,8 @@ public static class EvalJob
     {
         if (request.Notes < 1) throw new EvaluationException($"--generate must be at least 1, got {request.Notes}");
         if (request.Seeds < 0) throw new EvaluationException($"--seeds must be at least 0, got {request.Seeds}");
+        if (!(request.Temperature >= 0) || float.IsInfinity(request.Temperature)) throw new EvaluationException($"--temperature must be ≥ 0, got {request.Temperature}");
+        if (request.TopK < 0) throw new EvaluationException($"--top-k must be ≥ 0, got {request.TopK}");
 
         var clock = Stopwatch.StartNew();
         MusicModel model = ModelStore.Load(request.ModelPath);
@@ -90,7 +92,7 @@ public static class EvalJob
     /// Draws <paramref name="count"/> seeds (a random held-out file, then a random window of it, with the first step
     /// relative to the note before, as training saw it) and generates after each with its own sampling seed.
     /// </summary>
-    public static (List<Note[]> Pieces, List<SeedWindow> Seeds) Generate(MusicModel model, IReadOnlyList<CorpusFile> files, int count, GenerationOptions options)
+    private static (List<Note[]> Pieces, List<SeedWindow> Seeds) Generate(MusicModel model, IReadOnlyList<CorpusFile> files, int count, GenerationOptions options)
     {
         var pieces = new List<Note[]>();
         var seeds = new List<SeedWindow>();

@@ -139,5 +139,6 @@ public class EvalJobTests(TinyEvalModel tiny) : IClassFixture<TinyEvalModel>
     {
         Assert.Throws<EvaluationException>(() => EvalJob.Run(Request("g") with { Notes = 0 }));
         Assert.Throws<EvaluationException>(() => EvalJob.Run(Request("g") with { Seeds = -1 }));
+        Assert.Throws<EvaluationException>(() => EvalJob.Run(Request("g") with { Temperature = -1 }));
     }
 }
