@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(ModelCommands.Inspect());
         root.Subcommands.Add(ModelCommands.Group());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

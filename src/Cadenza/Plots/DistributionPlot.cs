@@ -18,13 +18,16 @@ public static class DistributionPlot
         Panels.SavePng([pitch, step, duration], path, 560, 420);
     }
 
-    private static double[] Share(long[] counts)
+    /// <summary>Counts as shares of their total (all zero when empty).</summary>
+    internal static double[] Share(long[] counts)
     {
         double total = Math.Max(1, counts.Sum());
         return counts.Select(c => c / total).ToArray();
     }
 
-    private static Plot Panel(string title, string xLabel, double[] xs, double[] generated, double[]? reference, string generatedLabel, string referenceLabel, double width, string[]? tickLabels)
+    /// <summary>One histogram panel: <paramref name="reference"/> as wide grey bars behind <paramref name="generated"/>; every <paramref name="tickEvery"/>-th tick label shown.</summary>
+    internal static Plot Panel(string title, string xLabel, double[] xs, double[] generated, double[]? reference, string generatedLabel, string referenceLabel, double width, string[]? tickLabels,
+                               int tickEvery = 3)
     {
         var plot = new Plot();
         if (reference != null)
@@ -42,7 +45,7 @@ public static class DistributionPlot
         plot.ShowLegend(Alignment.UpperRight);
         if (tickLabels != null)
         {
-            var ticks = xs.Select((x, i) => new Tick(x, i % 3 == 0 || i == xs.Length - 1 ? tickLabels[i] : "")).ToArray();
+            var ticks = xs.Select((x, i) => new Tick(x, i % tickEvery == 0 || i == xs.Length - 1 ? tickLabels[i] : "")).ToArray();
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         }
         plot.Axes.Margins(bottom: 0);

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Cadenza.Corpus;
+using Cadenza.Evaluation;
+using Cadenza.Pipeline;
+using Spectre.Console;
+
+namespace Cadenza.Cli.Commands;
+
+/// <summary><c>cadenza eval MODEL</c>: held-out loss against baselines, and generated music against held-out music, as tables, JSON and eval.png.</summary>
+internal static class EvalCommand
+{
+    private static readonly string[] PitchNames = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
+
+    public static Command Create()
+    {
+        var model = ModelCommands.ModelArgument();
+        var data = new Option<string?>("--data") { Description = "Held-out music: a folder of MIDI files or one file (default: the validation files recorded with the model)" };
+        var notes = new Option<int>("--generate") { Description = "Notes to generate after each seed", DefaultValueFactory = _ => 120 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds drawn from the held-out music (0 = no generation)", DefaultValueFactory = _ => 5 };
+        var temperature = new Option<float>("--temperature") { Description = "Pitch sampling temperature (0 = argmax)", DefaultValueFactory = _ => 1f };
+        var topK = new Option<int>("--top-k") { Description = "Sample pitch from the k most likely only (0 = off)" };
+        var rngSeed = new Option<ulong>("--rng-seed") { Description = "Seed for choosing seeds and sampling: the same seed gives the same report", DefaultValueFactory = _ => 42UL };
+        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
+        var plot = new Option<string?>("--plot") { Description = "Where to write the histograms (default: eval.png in the model's folder)" };
+        var threads = new Option<int>("--threads") { Description = "Threads for the held-out loss (default: up to 2)" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Parse every MIDI file again" };
+        var command = new Command("eval", "Measure a model on held-out music: loss against baselines, and its generated notes against the real ones")
+        {
+            model, data, notes, seeds, temperature, topK, rngSeed, json, plot, threads, noCache,
+        };
+        command.SetAction(r => Ui.Run(() =>
+        {
+            var request = new EvalRequest
+            {
+                ModelPath = r.GetValue(model)!,
+                Data = r.GetValue(data),
+                Notes = r.GetValue(notes),
+                Seeds = r.GetValue(seeds),
+                Temperature = r.GetValue(temperature),
+                TopK = r.GetValue(topK),
+                RngSeed = r.GetValue(rngSeed),
+                JsonPath = r.GetValue(json),
+                PlotPath = r.GetValue(plot),
+                Threads = r.GetValue(threads),
+                Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache) },
+            };
+            Print(EvalJob.Run(request));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void Print(EvalOutcome outcome)
+    {
+        EvalReport e = outcome.Report;
+        HeldOutLoss l = e.Loss;
+        PitchBaselines b = e.Baselines;
+        Console.WriteLine($"held-out: {e.HeldOutSource}");
+        var loss = new Table().Border(TableBorder.Rounded)
+            .Title($"held-out loss on {Ui.N(l.Windows)} windows")
+            .AddColumns("", "model", "uniform", "unigram of training pitches");
+        loss.Caption("step, duration: MSE + 10·max(−ŷ, 0), as trained");
+        loss.AddRow("pitch NLL, nats/note", F(l.PitchNats), F(b.UniformNats), Opt(b.UnigramNats, v => F(v)));
+        loss.AddRow("pitch NLL, bits/note", F(l.PitchBits), F(b.UniformNats / Math.Log(2)), Opt(b.UnigramNats, v => F(v / Math.Log(2))));
+        loss.AddRow("top-1 pitch accuracy", Pct(l.Top1Accuracy), Pct(b.UniformTop1), Opt(b.UnigramTop1, Pct));
+        loss.AddRow("step loss", F(l.StepLoss, 4), "", "");
+        loss.AddRow("duration loss", F(l.DurationLoss, 4), "", "");
+        AnsiConsole.Write(loss);
+
+        MusicStatistics g = e.Generated, h = e.HeldOut;
+        var music = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape($"generated ({e.Seeds.Count} seeds × {e.Generation.Notes} notes, temperature {e.Generation.Temperature}) vs held-out"))
+            .AddColumns("", "generated", "held-out", "JSD (bits)");
+        music.AddRow("notes", Ui.N(g.Notes), Ui.N(h.Notes), "");
+        music.AddRow("pitch histogram", "", "", F(e.Jsd.Pitch));
+        music.AddRow("pitch-class histogram", "", "", F(e.Jsd.PitchClass));
+        music.AddRow("step histogram", "", "", F(e.Jsd.Step));
+        music.AddRow("duration histogram", "", "", F(e.Jsd.Duration));
+        music.AddRow("zero steps (chord notes)", Pct(g.ZeroStepShare), Pct(h.ZeroStepShare), "");
+        music.AddRow("zero durations", Pct(g.ZeroDurationShare), Pct(h.ZeroDurationShare), "");
+        music.AddRow("longest run of one pitch", g.LongestRun.ToString(), h.LongestRun.ToString(), "");
+        music.AddRow("most frequent pitch", Top(g), Top(h), "");
+        music.AddRow("notes per second", F(g.NotesPerSecond, 2), F(h.NotesPerSecond, 2), "");
+        AnsiConsole.Write(music);
+
+        Console.WriteLine($"speed: {Ui.N(l.Windows)} windows in {l.Seconds * 1000:F0} ms ({Ui.N((long)Math.Min(l.WindowsPerSecond, long.MaxValue))} windows/s, {l.Threads} thread{(l.Threads == 1 ? "" : "s")}); " +
+                          $"model loaded in {e.ModelLoadSeconds * 1000:F0} ms; {Ui.N(g.Notes)} notes generated in {e.GenerationSeconds * 1000:F0} ms");
+        foreach (string w in e.Warnings) Ui.Warning(w);
+        foreach (string f in outcome.Files) Console.WriteLine($"  {f}");
+    }
+
+    private static string F(double value, int decimals = 3) => double.IsNaN(value) ? "–" : double.IsPositiveInfinity(value) ? "∞" : Ui.F(value, decimals);
+
+    private static string Pct(double share) => double.IsFinite(share) ? $"{share * 100:F1}%" : "–";
+
+    private static string Opt(double? value, Func<double, string> format) => value is { } v ? format(v) : "–";
+
+    private static string Top(MusicStatistics s) => s.TopPitch < 0 ? "–" : $"{Pct(s.TopPitchShare)} ({PitchNames[s.TopPitch % 12]}{s.TopPitch / 12 - 1})";
+}

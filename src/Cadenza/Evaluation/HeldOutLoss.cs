@@ -1,0 +1,18 @@
+namespace Cadenza.Evaluation;
+
+/// <summary>The model's losses on every window of held-out music, and how fast they were computed.</summary>
+/// <param name="PitchNats">Mean pitch cross-entropy, nats per note.</param>
+/// <param name="StepLoss">Mean step loss (MSE with positive pressure, as trained); NaN without a step head.</param>
+/// <param name="DurationLoss">Mean duration loss; NaN without a duration head.</param>
+/// <param name="Top1Accuracy">Share of windows whose most likely pitch is the next note's.</param>
+/// <param name="Windows">Windows evaluated.</param>
+/// <param name="Seconds">Wall-clock time of the evaluation.</param>
+/// <param name="Threads">Threads used.</param>
+public sealed record HeldOutLoss(double PitchNats, double StepLoss, double DurationLoss, double Top1Accuracy, int Windows, double Seconds, int Threads)
+{
+    /// <summary>Mean pitch cross-entropy in bits per note.</summary>
+    public double PitchBits => PitchNats / Math.Log(2);
+
+    /// <summary>Windows evaluated per second.</summary>
+    public double WindowsPerSecond => Seconds > 0 ? Windows / Seconds : double.PositiveInfinity;
+}

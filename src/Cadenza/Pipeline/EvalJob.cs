@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cadenza.Common;
+using Cadenza.Corpus;
+using Cadenza.Evaluation;
+using Cadenza.Generation;
+using Cadenza.Midi;
+using Cadenza.Model;
+using Cadenza.Notes;
+using Cadenza.Plots;
+
+namespace Cadenza.Pipeline;
+
+/// <summary>
+/// The eval job: model + held-out music → held-out loss beside the uniform and unigram baselines, and notes generated
+/// from held-out seeds compared with the held-out notes → report, JSON, eval.png.
+/// </summary>
+public static class EvalJob
+{
+    /// <summary>Name of the histogram picture written into the model's folder by default.</summary>
+    public const string PlotFile = "eval.png";
+
+    private const ulong SeedSalt = 0x4556_414C_5345_4544UL;   // keeps seed choice apart from the other streams of one --rng-seed
+
+    /// <summary>Runs the request; files are written atomically.</summary>
+    /// <exception cref="EvaluationException">No held-out music, or options out of range.</exception>
+    public static EvalOutcome Run(EvalRequest request, IProgress<int>? progress = null)
+    {
+        if (request.Notes < 1) throw new EvaluationException($"--generate must be at least 1, got {request.Notes}");
+        if (request.Seeds < 0) throw new EvaluationException($"--seeds must be at least 0, got {request.Seeds}");
+        if (!(request.Temperature >= 0) || float.IsInfinity(request.Temperature)) throw new EvaluationException($"--temperature must be ≥ 0, got {request.Temperature}");
+        if (request.TopK < 0) throw new EvaluationException($"--top-k must be ≥ 0, got {request.TopK}");
+
+        var clock = Stopwatch.StartNew();
+        MusicModel model = ModelStore.Load(request.ModelPath);
+        double loadSeconds = clock.Elapsed.TotalSeconds;
+        JsonObject? config = Directory.Exists(request.ModelPath) && File.Exists(Path.Combine(request.ModelPath, ModelStore.ConfigFile))
+            ? ModelStore.ReadConfig(request.ModelPath) : null;
+        var warnings = new List<string>();
+        int t = model.Config.SequenceLength;
+        var (files, description) = HeldOut(request, config?["corpus"], t, warnings, progress);
+        List<Note[]> pieces = files.Select(f => f.Notes).ToList();
+
+        HeldOutLoss loss = LossEvaluator.Evaluate(model, new WindowSet(pieces, t), request.Threads);
+        NoteStatistics? training = config?["corpus"]?["statistics"]?.Deserialize<NoteStatistics>(ModelStore.Json);
+        if (training is null) warnings.Add("the model carries no training-corpus statistics (a TF.js or imported model): the unigram baseline is skipped");
+        int classes = model.Config.Heads.First(h => h.Name == "pitch").Units;
+        PitchBaselines baselines = PitchBaselines.Of(PitchBaselines.LabelCounts(pieces, t, classes), training?.Pitch ?? []);
+
+        var options = new GenerationOptions { Notes = request.Notes, Temperature = request.Temperature, TopK = request.TopK, Seed = request.RngSeed };
+        clock.Restart();
+        var (generated, seeds) = Generate(model, files, request.Seeds, options);
+        double generationSeconds = clock.Elapsed.TotalSeconds;
+
+        MusicStatistics generatedStats = MusicStatistics.Of(generated, continuesSeed: true);
+        MusicStatistics heldOutStats = MusicStatistics.Of(pieces, continuesSeed: false);
+        var report = new EvalReport
+        {
+            Model = Path.GetFullPath(request.ModelPath),
+            HeldOutSource = description,
+            HeldOutFiles = files.Count,
+            Loss = loss,
+            Baselines = baselines,
+            Generated = generatedStats,
+            HeldOut = heldOutStats,
+            Jsd = DistributionDivergence.Between(generatedStats, heldOutStats),
+            Generation = options,
+            Seeds = seeds,
+            ModelLoadSeconds = loadSeconds,
+            GenerationSeconds = generationSeconds,
+            Warnings = warnings,
+        };
+
+        var written = new List<string>();
+        string plot = request.PlotPath ?? DefaultPlotPath(request.ModelPath);
+        EvalPlot.Write(plot, generatedStats, heldOutStats, report.Jsd);
+        written.Add(plot);
+        if (request.JsonPath != null)
+        {
+            AtomicFile.WriteAllText(request.JsonPath, report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            written.Add(request.JsonPath);
+        }
+        return new EvalOutcome(report, written);
+    }
+
+    /// <summary>eval.png beside the model: in its folder, or beside its model.json.</summary>
+    public static string DefaultPlotPath(string modelPath) =>
+        Path.Combine(Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!, PlotFile);
+
+    /// <summary>
+    /// Draws <paramref name="count"/> seeds (a random held-out file, then a random window of it, with the first step
+    /// relative to the note before, as training saw it) and generates after each with its own sampling seed.
+    /// </summary>
+    private static (List<Note[]> Pieces, List<SeedWindow> Seeds) Generate(MusicModel model, IReadOnlyList<CorpusFile> files, int count, GenerationOptions options)
+    {
+        var pieces = new List<Note[]>();
+        var seeds = new List<SeedWindow>();
+        if (count == 0) return (pieces, seeds);
+        int t = model.Config.SequenceLength;
+        var generator = new Generator(model);
+        var rng = new Rng(options.Seed ^ SeedSalt);
+        for (int s = 0; s < count; s++)
+        {
+            CorpusFile file = files[rng.NextInt(files.Count)];
+            int start = rng.NextInt(file.Notes.Length - t + 1);
+            float[] seed = NoteFeatures.ToFeatures(file.Notes.AsSpan(start, t));
+            seed[NoteFeatures.StepColumn] = (float)NoteFeatures.Step(file.Notes, start);
+            ulong sampling = rng.NextULong();
+            pieces.Add(generator.Generate(seed, options with { Seed = sampling }));
+            seeds.Add(new SeedWindow(file.Path, start, sampling));
+        }
+        return (pieces, seeds);
+    }
+
+    private static (List<CorpusFile> Files, string Description) HeldOut(EvalRequest request, JsonNode? corpus, int t, List<string> warnings, IProgress<int>? progress)
+    {
+        string instrument = corpus?["instrument"]?.GetValue<string>() ?? "merged";
+        // the model's own reading rules, so held-out notes are what training would have seen
+        CorpusOptions options = request.Corpus with
+        {
+            Midi = new MidiReadSettings { Instruments = instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged },
+            MinNotes = t + 1,
+        };
+        string? source = corpus?["source"]?.GetValue<string>();
+        string[] trainFiles = Names(corpus?["trainFiles"]);
+
+        if (request.Data != null)
+        {
+            var (all, summary) = CorpusReader.Read(request.Data, options, progress);
+            var usable = all.Where(f => f.Status == CorpusFileStatus.Usable).ToList();
+            if (usable.Count == 0)
+                throw new EvaluationException($"{request.Data}: no usable MIDI file ({summary.Files} found; each needs at least {t + 1} notes)");
+            string root = File.Exists(request.Data) ? Path.GetDirectoryName(Path.GetFullPath(request.Data))! : Path.GetFullPath(request.Data);
+            if (source != null && Path.TrimEndingDirectorySeparator(root) == Path.TrimEndingDirectorySeparator(source))
+            {
+                var trained = new HashSet<string>(trainFiles, StringComparer.Ordinal);
+                int overlap = usable.Count(f => trained.Contains(f.Path));
+                if (overlap > 0) warnings.Add($"{overlap} of the {usable.Count} files in {request.Data} were used to train the model: these numbers are not held-out");
+            }
+            return (usable, $"{request.Data} ({usable.Count} usable file{(usable.Count == 1 ? "" : "s")})");
+        }
+
+        if (corpus is null || source is null)
+            throw new EvaluationException($"{request.ModelPath}: the model records no training corpus, so no held-out files; give --data HELDOUT");
+        string[] names = Names(corpus["validationFiles"]);
+        if (names.Length == 0)
+            throw new EvaluationException($"{request.ModelPath}: the model was trained without held-out files (--val 0); give --data HELDOUT");
+        if (!Directory.Exists(source))
+            throw new EvaluationException($"{source}: the model's training corpus is no longer there, so its held-out files cannot be read; give --data HELDOUT");
+
+        // only the held-out files are read, not the whole corpus the model was trained on
+        var read = new CorpusFile[names.Length];
+        Parallel.For(0, names.Length, i =>
+        {
+            string path = Path.Combine(source, names[i]);
+            var info = new FileInfo(path);
+            read[i] = info.Exists
+                ? CorpusReader.ReadOne(path, names[i], info.Length, options)
+                : new CorpusFile(names[i], [], CorpusFileStatus.Skipped, "missing", -1);
+        });
+        var found = read.Where(f => f.Status == CorpusFileStatus.Usable).ToList();
+        if (found.Count < names.Length)
+            warnings.Add($"{names.Length - found.Count} of the model's {names.Length} held-out files are missing or unusable in {source}: {string.Join(", ", read.Where(f => f.Status != CorpusFileStatus.Usable).Select(f => f.Path).Take(3))}");
+        if (found.Count == 0)
+            throw new EvaluationException($"{source}: none of the model's {names.Length} held-out files can be read any more; give --data HELDOUT");
+        return (found, $"the model's held-out files in {source} ({found.Count} file{(found.Count == 1 ? "" : "s")})");
+    }
+
+    private static string[] Names(JsonNode? array) => array?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [];
+}
