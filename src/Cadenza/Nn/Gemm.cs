@@ -5,8 +5,8 @@ namespace Cadenza.Nn;
 
 /// <summary>Single-precision matrix products for the engine's hot paths: C = A·B (+ C), row-major, with leading dimensions.</summary>
 /// <remarks>
-/// A register-blocked micro-kernel: 4 rows of A × 16 columns of B held in eight 256-bit accumulators, one FMA per
-/// loaded B vector and broadcast A value; every output element sums over k in the same order, so results do not
+/// A register-blocked micro-kernel: 4 rows of A × 32 columns of B in eight 512-bit accumulators where AVX-512 runs
+/// (4 × 16 in 256-bit ones elsewhere), one FMA per loaded B vector and broadcast A value; every output element sums over k in the same order, so results do not
 /// depend on how work is split across threads. A is read through a row and a column stride, so Aᵀ·B (the weight
 /// gradients) needs no transposed copy; Bᵀ is made with <see cref="Transpose"/>, as the kernel loads rows of B as vectors.
 /// </remarks>
@@ -15,6 +15,7 @@ internal static unsafe class Gemm
     private const int MR = 4;    // rows per micro-kernel
     private const int NR = 16;   // columns per micro-kernel: two Vector256<float>
     private const int WideNR = 64;   // columns per row kernel for matrix-vector products: eight Vector256<float>
+    private const int NR512 = 32;    // columns per AVX-512 micro-kernel: two Vector512<float>
     private const int KC = 256;      // k per pass: a 16-column strip of B (16 KB) and the A lines it meets stay in L1
 
     /// <summary>C[m×n] = A[m×k]·B[k×n], or C += A·B when <paramref name="accumulate"/>.</summary>
@@ -54,6 +55,7 @@ internal static unsafe class Gemm
                 int wide = n - n % WideNR;
                 for (int i = 0; i < m; i++)
                 {
+                    // (AVX2 on purpose: the product is bound by reading B from L2, and the 512-bit version measured slower)
                     for (int j = 0; j < wide; j += WideNR) Kernel1x64(pa + i * rs, cs, pb + j, ldb, pc + i * ldc + j, k, accumulate);
                     for (int j = wide; j + NR <= n; j += NR) Kernel1x16(pa + i * rs, cs, pb + j, ldb, pc + i * ldc + j, k, accumulate);
                 }
@@ -69,7 +71,23 @@ internal static unsafe class Gemm
                 int kc = Math.Min(KC, k - k0);
                 bool acc = accumulate || k0 > 0;
                 float* ak = pa + (long)k0 * cs, bk = pb + (long)k0 * ldb;
-                for (int j = 0; j < jFull; j += NR)
+                int j512 = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // AVX-512: the same sums in the same order (so the same bits), half the instructions
+                    j512 = n - n % NR512;
+                    for (int j = 0; j < j512; j += NR512)
+                    {
+                        int i = 0;
+                        for (; i + MR <= m; i += MR) Kernel4x32(ak + i * rs, rs, cs, bk + j, ldb, pc + i * ldc + j, ldc, kc, acc);
+                        for (; i < m; i++)
+                        {
+                            Kernel1x16(ak + i * rs, cs, bk + j, ldb, pc + i * ldc + j, kc, acc);
+                            Kernel1x16(ak + i * rs, cs, bk + j + NR, ldb, pc + i * ldc + j + NR, kc, acc);
+                        }
+                    }
+                }
+                for (int j = j512; j < jFull; j += NR)
                 {
                     int i = 0;
                     for (; i + MR <= m; i += MR) Kernel4x16(ak + i * rs, rs, cs, bk + j, ldb, pc + i * ldc + j, ldc, kc, acc);
@@ -113,6 +131,41 @@ internal static unsafe class Gemm
         c10.Store(c + ldc); c11.Store(c + ldc + 8);
         c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
         c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x32(float* a, int rs, int cs, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
+    {
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31;
+        if (accumulate)
+        {
+            c00 = Vector512.Load(c); c01 = Vector512.Load(c + 16);
+            c10 = Vector512.Load(c + ldc); c11 = Vector512.Load(c + ldc + 16);
+            c20 = Vector512.Load(c + 2 * ldc); c21 = Vector512.Load(c + 2 * ldc + 16);
+            c30 = Vector512.Load(c + 3 * ldc); c31 = Vector512.Load(c + 3 * ldc + 16);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector512<float>.Zero;
+        }
+        float* ap = a;
+        for (int p = 0; p < k; p++, ap += cs)
+        {
+            float* bp = b + (long)p * ldb;
+            Vector512<float> b0 = Vector512.Load(bp), b1 = Vector512.Load(bp + 16);
+            Vector512<float> x = Vector512.Create(ap[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(ap[rs]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(ap[2 * rs]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(ap[3 * rs]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+        }
+        c00.Store(c); c01.Store(c + 16);
+        c10.Store(c + ldc); c11.Store(c + ldc + 16);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 16);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
