@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Text.Json;
 using Cadenza.Model;
 using Cadenza.Nn;
@@ -5,7 +6,7 @@ using Cadenza.Nn;
 namespace Cadenza.Tests.Nn;
 
 /// <summary>The engine against Keras (TF.js fixtures): forward, losses, gradients, one Adam step, ten training steps.</summary>
-public class KerasParityTests
+public class KerasParityTests(ITestOutputHelper output)
 {
     private static float MaxAbs(ReadOnlySpan<float> a) { float m = 0; foreach (float x in a) m = Math.Max(m, Math.Abs(x)); return m; }
 
@@ -38,6 +39,8 @@ public class KerasParityTests
         int batch = f.GetProperty("x").GetArrayLength();
         var network = new MusicNetwork(model, batch);
         network.Forward(x, batch);
+        output.WriteLine($"forward max |Δ|: logits {MaxDiff(network.HeadOutput(0, batch), KerasFixtures.Flat(f.GetProperty("pitch_logits"))):E2}, " +
+                         $"h {MaxDiff(network.LastHidden(batch), KerasFixtures.Flat(f.GetProperty("lstm_h"))):E2}, c {MaxDiff(network.LastCell(batch), KerasFixtures.Flat(f.GetProperty("lstm_c"))):E2}");
         Assert.True(MaxDiff(network.HeadOutput(0, batch), KerasFixtures.Flat(f.GetProperty("pitch_logits"))) <= 1e-6f);
         Assert.True(MaxDiff(network.HeadOutput(1, batch), KerasFixtures.Flat(f.GetProperty("step"))) <= 1e-6f);
         Assert.True(MaxDiff(network.HeadOutput(2, batch), KerasFixtures.Flat(f.GetProperty("duration"))) <= 1e-6f);
@@ -81,6 +84,7 @@ public class KerasParityTests
         foreach (var (name, expected) in KerasFixtures.Tensors(s.GetProperty("gradients")))
         {
             float diff = MaxDiff(model.Parameters.Slice(gradients, name), expected);
+            output.WriteLine($"gradient {name}: max |Δ| {diff:E2} = {diff / MaxAbs(expected):E2} × max|g|");
             Assert.True(diff <= 1e-5f * MaxAbs(expected), $"{name}: max |Δ| {diff} > 1e-5 × {MaxAbs(expected)}");
         }
     }
@@ -134,6 +138,7 @@ public class KerasParityTests
             float[] x = KerasFixtures.Flat(batch.GetProperty("x"));
             float[] labels = KerasFixtures.Labels(batch.GetProperty("labels"));
             float loss = network.ComputeGradients(x, labels, 64, gradients, heads);
+            output.WriteLine($"step {k + 1}: loss {loss} vs Keras {expected[k]} (relative {Math.Abs(loss - expected[k]) / expected[k]:E2})");
             Assert.True(Math.Abs(loss - expected[k]) <= 1e-5f * expected[k], $"step {k + 1}: loss {loss} vs {expected[k]}");
             adam.Update(model.Parameters.Values, gradients);
             network.Forward(x, 64);
@@ -142,6 +147,7 @@ public class KerasParityTests
             k++;
         }
         Assert.Equal(10, k);
+        output.WriteLine($"final weights max |Δ| {MaxDiff(model.Parameters.Values, KerasFixtures.Bin("train_10_steps_final_keras.bin")):E2}");
         Assert.True(MaxDiff(model.Parameters.Values, KerasFixtures.Bin("train_10_steps_final_keras.bin")) <= 1e-5f);
     }
 }
