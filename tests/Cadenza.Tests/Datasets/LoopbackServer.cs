@@ -124,8 +124,10 @@ internal sealed class LoopbackServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        // Close stops the listener itself; a second removal (Stop, then Close) makes the managed HttpListener look the
+        // port up again, and if another test's server has just taken that port it throws "Address already in use"
+        try { _listener.Close(); }
+        catch (HttpListenerException) { }
         try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }
 }

@@ -13,7 +13,7 @@ public class KillTests
     {
         using var dir = new TempDir();
         string config = dir.File("tiny.json");
-        File.WriteAllText(config, """{"model": {"sequenceLength": 10, "lstmUnits": [24]}, "training": {"epochs": 12, "threads": 1, "patience": 100}}""");
+        File.WriteAllText(config, """{"model": {"sequenceLength": 10, "lstmUnits": [24]}, "training": {"epochs": 40, "threads": 1, "patience": 100}}""");
         string model = dir.File("model");
         var rng = new Rng(77);
         int kills = 0;
@@ -41,8 +41,8 @@ public class KillTests
         Assert.True(exit == 0, err);
         MusicModel final = ModelStore.Load(model);
         Checkpoint cp = Checkpoint.Load(model, final.Parameters);
-        Assert.Equal(12, cp.CompletedEpochs);
-        Assert.Equal(Enumerable.Range(1, 12), cp.History.Select(r => r.Epoch));
+        Assert.Equal(40, cp.CompletedEpochs);
+        Assert.Equal(Enumerable.Range(1, 40), cp.History.Select(r => r.Epoch));
         Assert.Empty(Directory.GetFiles(model, "*.tmp"));
     }
 
