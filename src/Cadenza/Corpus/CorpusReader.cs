@@ -116,21 +116,6 @@ public static class CorpusReader
     }
 
     /// <summary>Reads one file and classifies it; never throws for a bad file.</summary>
-    internal static CorpusFile ReadOne(string path, string relative, long size, CorpusOptions options)
-    {
-        try
-        {
-            MidiNotes midi = MidiReader.Read(path, options.Midi);
-            return PieceBuilder.Classify(relative, midi.Notes, midi.DrumsOnly, size, null, options);
-        }
-        catch (MidiFormatException e)
-        {
-            return new CorpusFile(relative, [], CorpusFileStatus.Skipped, e.Problem, size);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // NAudio can fail in ways its documentation does not list; one bad file must not stop a corpus
-            return new CorpusFile(relative, [], CorpusFileStatus.Skipped, $"unreadable: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", size);
-        }
-    }
+    internal static CorpusFile ReadOne(string path, string relative, long size, CorpusOptions options) =>
+        PieceBuilder.FromMidi(relative, size, null, options, () => MidiReader.Read(path, options.Midi));
 }

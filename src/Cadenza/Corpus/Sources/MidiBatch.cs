@@ -75,33 +75,16 @@ internal static class MidiBatch
         }
     }
 
-    private static CorpusFile ReadEntry(ZipArchive zip, MidiItem item, CorpusOptions options)
-    {
-        try
+    private static CorpusFile ReadEntry(ZipArchive zip, MidiItem item, CorpusOptions options) =>
+        PieceBuilder.FromMidi(item.Relative, item.Size, item.Split, options, () =>
         {
             ZipArchiveEntry entry = zip.GetEntry(item.Entry!) ?? throw new MidiFormatException(item.Relative, "listed in the metadata but missing from the zip");
             long max = options.Midi.MaxFileBytes;
             if (entry.Length > max) throw new MidiFormatException(item.Relative, $"{entry.Length} bytes is larger than the {max}-byte limit for a MIDI file");
             using Stream raw = entry.Open();
             using Stream data = item.Entry!.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(raw, CompressionMode.Decompress) : raw;
-            byte[] bytes = ReadAtMost(data, max, item.Relative);
-            MidiNotes midi = MidiReader.Read(bytes, item.Relative, options.Midi);
-            return PieceBuilder.Classify(item.Relative, midi.Notes, midi.DrumsOnly, item.Size, item.Split, options);
-        }
-        catch (MidiFormatException e)
-        {
-            return PieceBuilder.Skipped(item.Relative, e.Problem, item.Size, item.Split);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            return PieceBuilder.Skipped(item.Relative, $"damaged zip entry: {e.Message.ReplaceLineEndings(" ")}", item.Size, item.Split);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // NAudio can fail in ways its documentation does not list; one bad file must not stop a corpus
-            return PieceBuilder.Skipped(item.Relative, $"unreadable: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", item.Size, item.Split);
-        }
-    }
+            return MidiReader.Read(ReadAtMost(data, max, item.Relative), item.Relative, options.Midi);
+        });
 
     private static byte[] ReadAtMost(Stream stream, long max, string source)
     {

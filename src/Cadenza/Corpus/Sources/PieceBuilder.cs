@@ -39,6 +39,33 @@ internal static class PieceBuilder
         return new CorpusFile(path, notes, CorpusFileStatus.Usable, "", bytes, split);
     }
 
+    /// <summary>
+    /// Reads one MIDI piece through <paramref name="read"/> and classifies it; never throws for a bad piece: a
+    /// <see cref="MidiFormatException"/> (or anything else NAudio raises) becomes a skipped entry with its reason.
+    /// </summary>
+    public static CorpusFile FromMidi(string path, long bytes, DataSplit? split, CorpusOptions options, Func<MidiNotes> read)
+    {
+        try
+        {
+            MidiNotes midi = read();
+            return Classify(path, midi.Notes, midi.DrumsOnly, bytes, split, options);
+        }
+        catch (MidiFormatException e)
+        {
+            return Skipped(path, e.Problem, bytes, split);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // only a zip entry can fail this way: a disk file's read errors arrive as MidiFormatException
+            return Skipped(path, $"damaged zip entry: {e.Message.ReplaceLineEndings(" ")}", bytes, split);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // NAudio can fail in ways its documentation does not list; one bad file must not stop a corpus
+            return Skipped(path, $"unreadable: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", bytes, split);
+        }
+    }
+
     /// <summary>A piece that could not be read.</summary>
     public static CorpusFile Skipped(string path, string reason, long bytes, DataSplit? split = null) =>
         new(path, [], CorpusFileStatus.Skipped, reason, bytes, split);
