@@ -46,6 +46,7 @@ internal static class Program
         var a = new float[131]; var w = new float[131 * 512]; var z = new float[512];
         new Random(1).NextBytes(new byte[1]);
         Time("25 × gemv [1×131]·[131×512]", () => { for (int t = 0; t < 25; t++) Cadenza.Nn.Gemm.Multiply(a, 131, w, 512, z, 512, 1, 512, 131, true); }, 1, "window");
+        Time("25 × gemv, half the columns (ldb 512, 4 × 64 of 512)", () => { for (int t = 0; t < 25; t++) for (int q = 0; q < 4; q++) Cadenza.Nn.Gemm.Multiply(a, 131, w.AsSpan(q * 128), 512, z.AsSpan(q * 128), 512, 1, 64, 131, true); }, 1, "window");
         var w16 = new float[16 * 512];
         Time("25 × 8 × gemv [1×16]·[16×512] (L1-resident)", () => { for (int t = 0; t < 200; t++) Cadenza.Nn.Gemm.Multiply(a, 16, w16, 512, z, 512, 1, 512, 16, true); }, 1, "window");
         var zz = new float[512]; var cc = new float[128]; var tc = new float[128]; var hh = new float[128];
