@@ -4,26 +4,45 @@ using Cadenza.Notes;
 
 namespace Cadenza.Generation;
 
-/// <summary>Generates several pieces at once: one batched forward pass per note for all of them, which is far cheaper per note than batch 1.</summary>
-/// <remarks>Same loop as <see cref="Generator"/>, per piece; pieces draw from one RNG in piece order, so a seed reproduces the set.</remarks>
+/// <summary>
+/// The paper's sampling loop, for one piece or several at once: run the last <c>seq_length</c> notes through the
+/// model, draw the pitch, take step and duration clamped at 0, append the note and slide the window. Unlike the
+/// tutorial, the appended pitch is normalised like the training inputs (the tutorial appends the raw MIDI number,
+/// feeding the model pitches 128× too large). Several pieces share one batched forward pass per note, which is far
+/// cheaper per note than batch 1.
+/// </summary>
+/// <remarks>
+/// Each note reuses preallocated buffers: the per-note path allocates nothing. Pieces draw from one RNG in piece
+/// order, so a seed reproduces the whole set.
+/// </remarks>
 public sealed class BatchGenerator
 {
     private readonly MusicModel _model;
     private readonly MusicNetwork _network;
-    private readonly float[] _windows;    // [B, T, F] normalised
+    private readonly float[] _windows;    // [B, T, F] normalised inputs
     private readonly float[] _scratch;
-    private readonly double[] _starts;
+    private readonly double[] _starts;    // [B] onset of each piece's last note
+    private readonly int _pitchHead, _stepHead, _durationHead, _pitchFeature, _stepFeature, _durationFeature;
 
-    /// <summary>Prepares inference for up to <paramref name="maxPieces"/> pieces (a paper model with pitch, step, duration).</summary>
+    /// <summary>Prepares inference for up to <paramref name="maxPieces"/> pieces at once.</summary>
+    /// <exception cref="GenerationException">The model lacks a pitch, step or duration head or input.</exception>
     public BatchGenerator(MusicModel model, int maxPieces)
     {
+        if (maxPieces < 1) throw new ArgumentOutOfRangeException(nameof(maxPieces));
         ModelConfig c = model.Config;
-        if (!c.Features.SequenceEqual(["pitch", "step", "duration"]) || c.Heads.Length < 3 || c.Heads[0].Name != "pitch" || c.Heads[1].Name != "step" || c.Heads[2].Name != "duration")
-            throw new GenerationException("batched generation needs a model with inputs and heads pitch, step, duration in that order");
+        int Head(string name) => Array.FindIndex(c.Heads, h => h.Name == name) is var i and >= 0 ? i : throw new GenerationException($"the model has no '{name}' head");
+        _pitchHead = Head("pitch");
+        _stepHead = Head("step");
+        _durationHead = Head("duration");
+        _pitchFeature = Array.IndexOf(c.Features, "pitch");
+        _stepFeature = Array.IndexOf(c.Features, "step");
+        _durationFeature = Array.IndexOf(c.Features, "duration");
+        if (c.InputSize != 3 || _pitchFeature < 0 || _stepFeature < 0 || _durationFeature < 0)
+            throw new GenerationException("generation needs a model whose inputs are pitch, step and duration");
         _model = model;
         _network = new MusicNetwork(model, maxPieces);
         _windows = new float[maxPieces * c.SequenceLength * c.InputSize];
-        _scratch = new float[2 * c.Heads[0].Units];
+        _scratch = new float[2 * c.Heads[_pitchHead].Units];
         _starts = new double[maxPieces];
         MaxPieces = maxPieces;
     }
@@ -31,36 +50,45 @@ public sealed class BatchGenerator
     /// <summary>The largest number of pieces per call.</summary>
     public int MaxPieces { get; }
 
-    /// <summary>Continues each seed (raw features [T × 3] per piece, concatenated) by <c>output[p].Length</c> notes.</summary>
-    public void Generate(ReadOnlySpan<float> seeds, GenerationOptions options, Note[][] output)
+    /// <summary>Notes in a seed.</summary>
+    public int SequenceLength => _model.Config.SequenceLength;
+
+    /// <summary>
+    /// Continues <paramref name="pieces"/> seeds (raw features [T × 3] each: MIDI pitch, step, duration, concatenated)
+    /// into <paramref name="output"/>, laid out [pieces × notes per piece]. A piece's first generated note starts at its
+    /// predicted step, as in the paper.
+    /// </summary>
+    public void Generate(ReadOnlySpan<float> seeds, GenerationOptions options, Span<Note> output, int pieces)
     {
         ModelConfig c = _model.Config;
-        int t = c.SequenceLength, f = c.InputSize, pieces = output.Length, windowFloats = t * f;
-        if (pieces < 1 || pieces > MaxPieces) throw new ArgumentOutOfRangeException(nameof(output), $"1..{MaxPieces} pieces");
-        if (seeds.Length != pieces * windowFloats) throw new ArgumentException($"need {pieces} seeds of {t}×{f} floats", nameof(seeds));
+        int t = c.SequenceLength, f = c.InputSize, windowFloats = t * f;
+        if (pieces < 1 || pieces > MaxPieces) throw new ArgumentOutOfRangeException(nameof(pieces), $"1..{MaxPieces} pieces");
+        if (seeds.Length != pieces * windowFloats) throw new ArgumentException($"need {pieces} seeds of {t} notes × {f} features, got {seeds.Length} floats", nameof(seeds));
+        if (output.Length % pieces != 0) throw new ArgumentException($"{output.Length} notes do not split into {pieces} pieces", nameof(output));
+        int notes = output.Length / pieces, classes = c.Heads[_pitchHead].Units;
         seeds.CopyTo(_windows);
-        for (int i = 0; i < pieces * windowFloats; i += f) _windows[i] /= c.PitchScale;
+        for (int i = _pitchFeature; i < pieces * windowFloats; i += f) _windows[i] /= c.PitchScale;
         Array.Clear(_starts);
         var sampler = new Sampler(options.Temperature, options.TopK, new Rng(options.Seed));
-        int notes = output.Max(o => o.Length);
-        int classes = c.Heads[0].Units;
         for (int n = 0; n < notes; n++)
         {
             _network.Forward(_windows, pieces);
-            ReadOnlySpan<float> logits = _network.HeadOutput(0, pieces), steps = _network.HeadOutput(1, pieces), durations = _network.HeadOutput(2, pieces);
+            ReadOnlySpan<float> logits = _network.HeadOutput(_pitchHead, pieces);
+            ReadOnlySpan<float> steps = _network.HeadOutput(_stepHead, pieces), durations = _network.HeadOutput(_durationHead, pieces);
             for (int p = 0; p < pieces; p++)
             {
-                if (n >= output[p].Length) continue;
                 int pitch = sampler.Sample(logits.Slice(p * classes, classes), _scratch);
                 float step = MathF.Max(0f, steps[p]), duration = MathF.Max(0f, durations[p]);
                 double start = _starts[p] + step;
-                output[p][n] = new Note(pitch, start, start + duration, Note.DefaultVelocity);
+                output[p * notes + n] = new Note(pitch, start, start + duration, Note.DefaultVelocity);
                 _starts[p] = start;
+
                 Span<float> w = _windows.AsSpan(p * windowFloats, windowFloats);
-                w[f..].CopyTo(w);
-                w[^3] = pitch / c.PitchScale;
-                w[^2] = step;
-                w[^1] = duration;
+                w[f..].CopyTo(w);   // slide: drop the oldest note
+                Span<float> last = w[^f..];
+                last[_pitchFeature] = pitch / c.PitchScale;
+                last[_stepFeature] = step;
+                last[_durationFeature] = duration;
             }
         }
     }

@@ -70,6 +70,10 @@ public static class ModelStore
         return new MusicModel(modelConfig, parameters);
     }
 
+    /// <summary>The <c>corpus</c> section a trained model folder records (source, files, statistics, seed windows); null for a TF.js model.</summary>
+    public static JsonObject? ReadCorpusSection(string modelPath) =>
+        Directory.Exists(modelPath) && File.Exists(Path.Combine(modelPath, ConfigFile)) ? ReadConfig(modelPath)["corpus"] as JsonObject : null;
+
     /// <summary>Reads and checks a model folder's config.json (format and version).</summary>
     public static JsonObject ReadConfig(string folder)
     {

@@ -85,9 +85,9 @@ public static class BenchmarkSuite
         var generator = new BatchGenerator(model, pieces);
         var (seeds, _) = SyntheticBatch(model.Config, pieces, 4);
         for (int i = 0; i < seeds.Length; i += 3) seeds[i] *= 128;
-        Note[][] output = Enumerable.Range(0, pieces).Select(_ => new Note[120]).ToArray();
+        var output = new Note[pieces * 120];
         var options = new GenerationOptions { Notes = 120 };
-        double rate = Rate(() => generator.Generate(seeds, options, output), pieces * 120, seconds);
+        double rate = Rate(() => generator.Generate(seeds, options, output, pieces), pieces * 120, seconds);
         return new Measurement($"batched generation ({pieces} pieces at once)", rate, "notes/s", 1);
     }
 

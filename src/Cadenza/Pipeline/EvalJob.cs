@@ -35,15 +35,14 @@ public static class EvalJob
         var clock = Stopwatch.StartNew();
         MusicModel model = ModelStore.Load(request.ModelPath);
         double loadSeconds = clock.Elapsed.TotalSeconds;
-        JsonObject? config = Directory.Exists(request.ModelPath) && File.Exists(Path.Combine(request.ModelPath, ModelStore.ConfigFile))
-            ? ModelStore.ReadConfig(request.ModelPath) : null;
+        JsonObject? corpus = ModelStore.ReadCorpusSection(request.ModelPath);
         var warnings = new List<string>();
         int t = model.Config.SequenceLength;
-        var (files, description) = HeldOut(request, config?["corpus"], t, warnings, progress);
+        var (files, description) = HeldOut(request, corpus, t, warnings, progress);
         List<Note[]> pieces = files.Select(f => f.Notes).ToList();
 
         HeldOutLoss loss = LossEvaluator.Evaluate(model, new WindowSet(pieces, t), request.Threads);
-        NoteStatistics? training = config?["corpus"]?["statistics"]?.Deserialize<NoteStatistics>(ModelStore.Json);
+        NoteStatistics? training = GenerateJob.TrainingStatistics(corpus);
         if (training is null) warnings.Add("the model carries no training-corpus statistics (a TF.js or imported model): the unigram baseline is skipped");
         int classes = model.Config.Heads.First(h => h.Name == "pitch").Units;
         PitchBaselines baselines = PitchBaselines.Of(PitchBaselines.LabelCounts(pieces, t, classes), training?.Pitch ?? []);

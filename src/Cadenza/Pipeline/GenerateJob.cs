@@ -61,7 +61,8 @@ public static class GenerateJob
         if (request.Options.Notes < 1) throw new GenerationException($"--notes must be at least 1, got {request.Options.Notes}");
         MusicModel model = ModelStore.Load(request.ModelPath);
         var generator = new Generator(model);
-        var (seed, description) = Seed(request, model);
+        JsonObject? corpus = ModelStore.ReadCorpusSection(request.ModelPath);
+        var (seed, description) = Seed(request, model, corpus);
 
         var clock = Stopwatch.StartNew();
         Note[] notes = generator.Generate(seed, request.Options);
@@ -79,7 +80,7 @@ public static class GenerateJob
         AtomicFile.Write(Out(".csv"), s => { using var w = new StreamWriter(s, leaveOpen: true); NotesCsv.Write(w, notes, NotesCsv.GeneratedColumns, origin: 0); });
         string title = $"{Path.GetFileName(output)}: {notes.Length} notes, temperature {request.Options.Temperature}";
         PianoRoll.Write(Out(".pianoroll.png"), notes, title);
-        DistributionPlot.Write(Out(".distributions.png"), NoteStatistics.Of([notes]), TrainingStatistics(request.ModelPath));
+        DistributionPlot.Write(Out(".distributions.png"), NoteStatistics.Of([notes]), TrainingStatistics(corpus));
 
         var audio = new List<AudioResult>();
         foreach (string format in request.Audio.Select(a => a.ToLowerInvariant()).Distinct())
@@ -99,8 +100,8 @@ public static class GenerateJob
         return new GenerateOutcome(notes, files, description, elapsed, audio, warnings);
     }
 
-    /// <summary>The seed window (raw features [T × 3]) and a description of where it came from.</summary>
-    public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model)
+    /// <summary>The seed window (raw features [T × 3]) and a description of where it came from; <paramref name="corpus"/> is the model's recorded corpus section.</summary>
+    public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model, JsonObject? corpus)
     {
         int t = model.Config.SequenceLength;
         if (request.SeedMidi != null)
@@ -110,9 +111,7 @@ public static class GenerateJob
                 throw new GenerationException($"{request.SeedMidi}: {notes.Length} notes, but a seed needs the model's sequence length of {t}");
             return (NoteFeatures.ToFeatures(notes.AsSpan(0, t)), $"the first {t} notes of {request.SeedMidi}");
         }
-        JsonArray? seeds = null;
-        if (Directory.Exists(request.ModelPath) && File.Exists(Path.Combine(request.ModelPath, ModelStore.ConfigFile)))
-            seeds = ModelStore.ReadConfig(request.ModelPath)["corpus"]?["seeds"]?.AsArray();
+        JsonArray? seeds = corpus?["seeds"]?.AsArray();
         if (seeds is null || seeds.Count == 0)
             throw new GenerationException($"{request.ModelPath}: the model has no recorded training corpus to draw a seed from; give --seed-midi FILE");
         JsonNode pick = seeds[new Rng(request.Options.Seed).NextInt(seeds.Count)]!;
@@ -122,11 +121,7 @@ public static class GenerateJob
         return (features, $"a training window: {pick["file"]}, notes {pick["note"]!.GetValue<int>() + 1}–{pick["note"]!.GetValue<int>() + t}");
     }
 
-    /// <summary>The training corpus's note statistics recorded with a model folder, or null.</summary>
-    public static NoteStatistics? TrainingStatistics(string modelPath)
-    {
-        if (!Directory.Exists(modelPath) || !File.Exists(Path.Combine(modelPath, ModelStore.ConfigFile))) return null;
-        JsonNode? stats = ModelStore.ReadConfig(modelPath)["corpus"]?["statistics"];
-        return stats?.Deserialize<NoteStatistics>(ModelStore.Json);
-    }
+    /// <summary>The training corpus's note statistics from a model's corpus section, or null.</summary>
+    public static NoteStatistics? TrainingStatistics(JsonObject? corpus) =>
+        corpus?["statistics"]?.Deserialize<NoteStatistics>(ModelStore.Json);
 }
