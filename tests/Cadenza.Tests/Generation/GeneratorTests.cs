@@ -115,9 +115,7 @@ public class GeneratorTests
         var output = new Note[120];
         var options = new GenerationOptions { Notes = 120, TopK = 10 };
         generator.Generate(seed, options, output);   // warm up
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        generator.Generate(seed, options, output);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.Measure(() => generator.Generate(seed, options, output));
         Assert.True(allocated < 1024, $"{allocated} bytes allocated for 120 notes");   // the per-call Sampler and Rng only
     }
 }
