@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Cadenza.Cli.Commands;
 
 namespace Cadenza.Cli;
@@ -9,7 +10,12 @@ public static class Program
     /// <summary>Entry point; returns the process exit code.</summary>
     public static int Main(string[] args)
     {
-        var root = new RootCommand("Cadenza: learn music from MIDI files with an LSTM and compose new pieces.");
+        // a plain command named "cadenza": RootCommand would take its name from the DLL ("Cadenza.Cli") for the help's usage line
+        var root = new Command("cadenza", "Cadenza: learn music from MIDI files with an LSTM and compose new pieces.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(NotesCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
