@@ -84,11 +84,7 @@ public static class LossEvaluator
                 ReadOnlySpan<float> row = logits.Slice(b * heads.Classes, heads.Classes);
                 int label = (int)labels[b * 3];
                 if ((uint)label >= (uint)heads.Classes) throw new EvaluationException($"pitch {label} is outside the model's {heads.Classes} classes");
-                // log-softmax of the label, shifted by the max so exp cannot overflow
-                float max = TensorPrimitives.Max(row);
-                TensorPrimitives.Subtract(row, max, scratch);
-                TensorPrimitives.Exp(scratch, scratch);
-                sums.Nll += Math.Log(TensorPrimitives.Sum(scratch)) + max - row[label];
+                sums.Nll += Losses.CrossEntropy(row, label, scratch, out _);
                 if (TensorPrimitives.IndexOfMax(row) == label) sums.Correct++;
             }
             if (heads.Step >= 0) sums.Step += Regression(network.HeadOutput(heads.Step, n), labels, 1, n);
@@ -97,15 +93,11 @@ public static class LossEvaluator
         return sums;
     }
 
-    // the training loss of a regression head, summed: (y − ŷ)² + 10·max(−ŷ, 0)
+    // the training loss of a regression head, summed in double so that neither batch nor thread count changes it
     private static double Regression(ReadOnlySpan<float> predictions, ReadOnlySpan<float> labels, int column, int n)
     {
         double sum = 0;
-        for (int b = 0; b < n; b++)
-        {
-            double yHat = predictions[b], diff = labels[b * 3 + column] - yHat;
-            sum += diff * diff + Losses.PositivePressure * Math.Max(-yHat, 0);
-        }
+        for (int b = 0; b < n; b++) sum += Losses.MsePositivePressure(labels[b * 3 + column], predictions[b]);
         return sum;
     }
 

@@ -25,11 +25,7 @@ public static class Losses
             Span<float> grad = dLogits.Slice(b * classes, classes);
             int label = (int)labels[b * labelStride + labelColumn];
             if ((uint)label >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), $"class label {label} outside 0..{classes - 1}");
-            float max = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, grad);
-            TensorPrimitives.Exp(grad, grad);
-            float sum = TensorPrimitives.Sum(grad);
-            total += Math.Log(sum) + max - row[label];
+            total += CrossEntropy(row, label, grad, out float sum);
             TensorPrimitives.Multiply(grad, scale / sum, grad);
             grad[label] -= scale;
         }
@@ -48,12 +44,30 @@ public static class Losses
         float scale = weight / batch;
         for (int b = 0; b < batch; b++)
         {
-            float yHat = prediction[b];
-            float diff = labels[b * labelStride + labelColumn] - yHat;
-            float pressure = MathF.Max(-yHat, 0f);
-            total += diff * diff + PositivePressure * pressure;
-            dPrediction[b] = scale * (-2f * diff - (yHat <= 0f ? PositivePressure : 0f));
+            float yHat = prediction[b], y = labels[b * labelStride + labelColumn];
+            total += MsePositivePressure(y, yHat);
+            dPrediction[b] = scale * (-2f * (y - yHat) - (yHat <= 0f ? PositivePressure : 0f));
         }
         return (float)(total / batch);
+    }
+
+    /// <summary>
+    /// Cross-entropy of one row of logits against its label, <c>logsumexp(row) − row[label]</c>, shifted by the row's
+    /// max so exp cannot overflow; leaves <c>exp(row − max)</c> in <paramref name="exps"/> and their sum in <paramref name="sum"/>.
+    /// </summary>
+    public static double CrossEntropy(ReadOnlySpan<float> row, int label, Span<float> exps, out float sum)
+    {
+        float max = TensorPrimitives.Max(row);
+        TensorPrimitives.Subtract(row, max, exps);
+        TensorPrimitives.Exp(exps, exps);
+        sum = TensorPrimitives.Sum(exps);
+        return Math.Log(sum) + max - row[label];
+    }
+
+    /// <summary>One window's regression loss: <c>(y − ŷ)² + 10·max(−ŷ, 0)</c>.</summary>
+    public static float MsePositivePressure(float label, float prediction)
+    {
+        float diff = label - prediction;
+        return diff * diff + PositivePressure * MathF.Max(-prediction, 0f);
     }
 }
