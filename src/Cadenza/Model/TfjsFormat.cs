@@ -10,7 +10,8 @@ namespace Cadenza.Model;
 /// <remarks>
 /// Import reads the Keras topology (input shape, LSTM layers, Dense heads) and the weights manifest, and accepts
 /// both the tfjs layout (<c>modelTopology</c> = the model) and the converter's (<c>modelTopology.model_config</c>).
-/// LSTM weight names may carry a cell scope (<c>lstm/lstm_cell/kernel</c>). Cadenza's own settings that Keras does not
+/// LSTM layers are taken in order whatever their names; weight names may carry a cell or model scope
+/// (<c>lstm/lstm_cell/kernel</c>); quantised weights (float16, uint8, uint16) are dequantised. Cadenza's own settings that Keras does not
 /// store (pitch scale, loss weights) travel in <c>userDefinedMetadata.cadenza</c>.
 /// </remarks>
 public static class TfjsFormat
@@ -28,9 +29,9 @@ public static class TfjsFormat
         catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException(modelJsonPath, $"not valid JSON: {e.Message.ReplaceLineEndings(" ")}", e); }
         try
         {
-            ModelConfig config = ReadTopology(root, modelJsonPath);
+            (ModelConfig config, Dictionary<string, string> sourceLayer) = ReadTopology(root, modelJsonPath);
             var parameters = new ParameterSet(config.WeightShapes());
-            ReadWeights(root, Path.GetDirectoryName(Path.GetFullPath(modelJsonPath))!, parameters, modelJsonPath);
+            ReadWeights(root, Path.GetDirectoryName(Path.GetFullPath(modelJsonPath))!, parameters, sourceLayer, modelJsonPath);
             return new MusicModel(config, parameters);
         }
         catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or KeyNotFoundException)
@@ -39,14 +40,19 @@ public static class TfjsFormat
         }
     }
 
-    private static ModelConfig ReadTopology(JsonObject root, string source)
+    // The config, and for each of Cadenza's layer names the layer's name in the file: LSTM layers are taken in order
+    // whatever they are called (Keras names them lstm, lstm_1, …; TF.js lstm_LSTM1, …; users anything).
+    private static (ModelConfig, Dictionary<string, string>) ReadTopology(JsonObject root, string source)
     {
         JsonNode topology = root["modelTopology"] ?? throw new ModelFormatException(source, "no modelTopology (not a TF.js Layers model)");
         JsonNode model = topology["model_config"] ?? topology;
         JsonArray layers = model["config"]?["layers"]?.AsArray() ?? throw new ModelFormatException(source, "modelTopology has no layers");
+        JsonArray outputLayers = model["config"]!["output_layers"]?.AsArray()
+            ?? throw new ModelFormatException(source, $"a {model["class_name"]?.GetValue<string>() ?? "model"} without output_layers: Cadenza reads functional models with one Dense head per predicted feature");
         int steps = 0, features = 0;
-        var lstmUnits = new List<int>();
-        var dense = new Dictionary<string, int>();
+        string? input = null;
+        var lstms = new List<(string Name, int Units, bool Sequences, string? Inbound)>();
+        var dense = new Dictionary<string, (int Units, string? Inbound)>();
         foreach (JsonNode? layer in layers)
         {
             string cls = layer!["class_name"]!.GetValue<string>();
@@ -56,59 +62,96 @@ public static class TfjsFormat
             {
                 case "InputLayer":
                     JsonArray shape = (cfg["batch_input_shape"] ?? cfg["batch_shape"])!.AsArray();
+                    if (shape.Count != 3) throw new ModelFormatException(source, $"input '{name}' has shape [{string.Join(", ", shape.Select(d => d?.ToJsonString() ?? "null"))}], not [null, steps, features]");
                     steps = shape[1]!.GetValue<int>();
                     features = shape[2]!.GetValue<int>();
+                    input = name;
                     break;
                 case "LSTM":
                     Require(cfg, "activation", "tanh", name, source);
                     Require(cfg, "recurrent_activation", "sigmoid", name, source);
                     if (cfg["use_bias"]?.GetValue<bool>() == false) throw new ModelFormatException(source, $"layer '{name}': LSTM without bias is not supported");
-                    if (name != ModelConfig.LstmName(lstmUnits.Count))
-                        throw new ModelFormatException(source, $"LSTM layer '{name}' must be named '{ModelConfig.LstmName(lstmUnits.Count)}' (Keras's default names)");
-                    lstmUnits.Add(cfg["units"]!.GetValue<int>());
+                    if (cfg["go_backwards"]?.GetValue<bool>() == true) throw new ModelFormatException(source, $"layer '{name}': a backwards LSTM is not supported");
+                    lstms.Add((name, cfg["units"]!.GetValue<int>(), cfg["return_sequences"]?.GetValue<bool>() ?? false, Inbound(layer)));
                     break;
                 case "Dense":
                     Require(cfg, "activation", "linear", name, source);
-                    dense[name] = cfg["units"]!.GetValue<int>();
+                    if (cfg["use_bias"]?.GetValue<bool>() == false) throw new ModelFormatException(source, $"layer '{name}': Dense without bias is not supported");
+                    dense[name] = (cfg["units"]!.GetValue<int>(), Inbound(layer));
                     break;
                 default:
                     throw new ModelFormatException(source, $"layer '{name}' of class {cls} is not supported (LSTM and Dense only)");
             }
         }
         if (steps <= 0 || features <= 0) throw new ModelFormatException(source, "no input layer with a [null, steps, features] shape");
-        if (lstmUnits.Count == 0) throw new ModelFormatException(source, "no LSTM layer");
-        string[] outputs = model["config"]!["output_layers"]!.AsArray().Select(o => o![0]!.GetValue<string>()).ToArray();
+        if (lstms.Count == 0) throw new ModelFormatException(source, "no LSTM layer");
+        // the one shape Cadenza runs: input → LSTM → … → LSTM → Dense heads on the last hidden state
+        for (int l = 0; l < lstms.Count; l++)
+        {
+            string expected = l == 0 ? input! : lstms[l - 1].Name;
+            if (lstms[l].Inbound is { } from && from != expected)
+                throw new ModelFormatException(source, $"LSTM layer '{lstms[l].Name}' reads '{from}', not '{expected}': only a stack of LSTMs on the input is supported");
+            bool last = l == lstms.Count - 1;
+            if (lstms[l].Sequences == last)
+                throw new ModelFormatException(source, last
+                    ? $"the last LSTM layer '{lstms[l].Name}' returns sequences; the heads must read its last hidden state"
+                    : $"LSTM layer '{lstms[l].Name}' feeds another LSTM but does not return sequences");
+        }
+        string[] outputs = outputLayers.Select(o => o![0]!.GetValue<string>()).ToArray();
 
         JsonNode? meta = root["userDefinedMetadata"]?["cadenza"];
         string[] featureNames = meta?["features"]?.AsArray().Select(f => f!.GetValue<string>()).ToArray()
             ?? (features == 3 ? ["pitch", "step", "duration"] : outputs.Length == features ? outputs : throw new ModelFormatException(source, $"cannot tell what the {features} input features are"));
         JsonNode? lossWeights = meta?["lossWeights"] ?? root["trainingConfig"]?["loss_weights"] ?? topology["training_config"]?["loss_weights"];
-        var heads = outputs.Select(name =>
+        var heads = outputs.Select((name, index) =>
         {
-            int units = dense.TryGetValue(name, out int u) ? u : throw new ModelFormatException(source, $"output '{name}' is not a Dense layer");
-            float weight = lossWeights?[name]?.GetValue<float>() ?? (name == "pitch" ? 0.05f : 1f);
-            return new HeadConfig(name, units, units > 1 ? HeadKind.Classes : HeadKind.Regression, weight);
+            if (!dense.TryGetValue(name, out var d)) throw new ModelFormatException(source, $"output '{name}' is not a Dense layer");
+            if (d.Inbound is { } from && from != lstms[^1].Name)
+                throw new ModelFormatException(source, $"output '{name}' reads '{from}', not the last LSTM layer '{lstms[^1].Name}'");
+            // Keras stores loss weights by output name or as a list in output order
+            float? stored = lossWeights switch
+            {
+                JsonObject byName => byName[name]?.GetValue<float>(),
+                JsonArray inOrder when inOrder.Count == outputs.Length => inOrder[index]?.GetValue<float>(),
+                _ => null,
+            };
+            float weight = stored ?? (name == "pitch" ? 0.05f : 1f);
+            return new HeadConfig(name, d.Units, d.Units > 1 ? HeadKind.Classes : HeadKind.Regression, weight);
         }).ToArray();
         var config = new ModelConfig
         {
             SequenceLength = steps,
             Features = featureNames,
-            LstmUnits = lstmUnits.ToArray(),
+            LstmUnits = lstms.Select(l => l.Units).ToArray(),
             Heads = heads,
             PitchScale = meta?["pitchScale"]?.GetValue<float>() ?? 128f,
         };
         config.Validate(source);
-        return config;
+        var sourceLayer = heads.ToDictionary(h => h.Name, h => h.Name);
+        for (int l = 0; l < lstms.Count; l++) sourceLayer[ModelConfig.LstmName(l)] = lstms[l].Name;
+        return (config, sourceLayer);
+    }
+
+    // The layer a layer reads, from either Keras 2's [[[name, 0, 0, {}]]] or Keras 3's
+    // [{"args": [{"config": {"keras_history": [name, 0, 0]}}]}]; null when it cannot be told.
+    private static string? Inbound(JsonNode layer)
+    {
+        if (layer["inbound_nodes"] is not JsonArray { Count: 1 } nodes) return null;
+        JsonNode? node = nodes[0];
+        if (node is JsonArray { Count: 1 } k2 && k2[0] is JsonArray { Count: > 0 } call && call[0] is JsonValue v2 && v2.TryGetValue(out string? n2)) return n2;
+        if (node?["args"] is JsonArray { Count: > 0 } args && args[0]?["config"]?["keras_history"] is JsonArray { Count: > 0 } history
+            && history[0] is JsonValue v3 && v3.TryGetValue(out string? n3)) return n3;
+        return null;
     }
 
     private static void Require(JsonNode cfg, string key, string expected, string layer, string source)
     {
-        string? actual = cfg[key]?.GetValue<string>();
+        string? actual = cfg[key] is JsonValue v && v.TryGetValue(out string? text) ? text : cfg[key]?["config"]?["name"]?.GetValue<string>() ?? cfg[key]?["class_name"]?.GetValue<string>();
         if (actual != null && actual != expected)
             throw new ModelFormatException(source, $"layer '{layer}': {key} '{actual}' is not supported (only '{expected}')");
     }
 
-    private static void ReadWeights(JsonObject root, string folder, ParameterSet parameters, string source)
+    private static void ReadWeights(JsonObject root, string folder, ParameterSet parameters, Dictionary<string, string> sourceLayer, string source)
     {
         JsonArray manifest = root["weightsManifest"]?.AsArray() ?? throw new ModelFormatException(source, "no weightsManifest");
         var found = new Dictionary<string, (int[] Shape, float[] Values)>();
@@ -127,23 +170,69 @@ public static class TfjsFormat
             foreach (JsonNode? w in group["weights"]!.AsArray())
             {
                 string name = w!["name"]!.GetValue<string>();
-                string dtype = w["dtype"]?.GetValue<string>() ?? "float32";
-                if (dtype != "float32" || w["quantization"] != null) throw new ModelFormatException(source, $"weight '{name}' is {dtype}{(w["quantization"] != null ? " quantised" : "")}; only float32 is supported");
                 int[] shape = w["shape"]!.AsArray().Select(s => s!.GetValue<int>()).ToArray();
                 long count = shape.Aggregate(1L, (a, b) => a * b);
-                if (offset + count * 4 > data.Length) throw new ModelFormatException(source, $"weight shards are shorter than the manifest says (at '{name}')");
-                found[name] = (shape, MemoryMarshal.Cast<byte, float>(data.AsSpan((int)offset, (int)(count * 4))).ToArray());
-                offset += count * 4;
+                Encoding encoding = Encoding.Of(w, name, source);
+                long size = count * encoding.Bytes;
+                if (offset + size > data.Length) throw new ModelFormatException(source, $"weight shards are shorter than the manifest says (at '{name}')");
+                if (encoding.Float) found[name] = (shape, encoding.Decode(data.AsSpan((int)offset, (int)size), count));
+                offset += size;
             }
         }
         foreach (ParameterTensor t in parameters.Tensors)
         {
-            string layer = t.Name[..t.Name.IndexOf('/')], kind = t.Name[(t.Name.IndexOf('/') + 1)..];
-            var match = found.Where(f => f.Key == t.Name || (f.Key.StartsWith(layer + "/", StringComparison.Ordinal) && f.Key.EndsWith("/" + kind, StringComparison.Ordinal))).ToList();
-            if (match.Count != 1) throw new ModelFormatException(source, match.Count == 0 ? $"weight '{t.Name}' is missing" : $"weight '{t.Name}' is ambiguous");
+            int slash = t.Name.IndexOf('/');
+            string layer = sourceLayer[t.Name[..slash]], kind = t.Name[(slash + 1)..];
+            // "lstm/kernel", "lstm/lstm_cell/kernel" (a cell scope), "model/lstm/kernel" (a model scope)
+            var match = found.Where(f => f.Key.EndsWith("/" + kind, StringComparison.Ordinal)
+                                         && (f.Key.StartsWith(layer + "/", StringComparison.Ordinal) || f.Key.Contains("/" + layer + "/", StringComparison.Ordinal))).ToList();
+            if (match.Count > 1) match = match.Where(f => f.Key.StartsWith(layer + "/", StringComparison.Ordinal)).ToList();
+            if (match.Count != 1) throw new ModelFormatException(source, match.Count == 0 ? $"weight '{layer}/{kind}' is missing" : $"weight '{layer}/{kind}' is ambiguous");
             var (shape, values) = match[0].Value;
             if (!shape.SequenceEqual(t.Shape)) throw new ModelFormatException(source, $"weight '{match[0].Key}' has shape [{string.Join(",", shape)}], expected [{string.Join(",", t.Shape)}]");
             values.CopyTo(parameters.Values, t.Offset);
+        }
+    }
+
+    // How a weight is stored in the shards: float32, or quantised by tensorflowjs_converter (--quantize_float16,
+    // --quantize_uint8, --quantize_uint16: value = q·scale + min). Other dtypes (int32, bool) are skipped over.
+    private readonly record struct Encoding(string Dtype, int Bytes, bool Float, float Scale, float Min)
+    {
+        public static Encoding Of(JsonNode w, string name, string source)
+        {
+            string dtype = w["dtype"]?.GetValue<string>() ?? "float32";
+            if (w["quantization"] is JsonNode q)
+            {
+                string stored = q["dtype"]!.GetValue<string>();
+                return stored switch
+                {
+                    "float16" => new Encoding(stored, 2, true, 1, 0),
+                    "uint8" or "uint16" => new Encoding(stored, stored == "uint8" ? 1 : 2, true,
+                        q["scale"]?.GetValue<float>() ?? throw new ModelFormatException(source, $"weight '{name}': {stored} quantisation without a scale"),
+                        q["min"]?.GetValue<float>() ?? 0f),
+                    _ => throw new ModelFormatException(source, $"weight '{name}' is quantised as {stored}; float16, uint8 and uint16 are supported"),
+                };
+            }
+            return dtype switch
+            {
+                "float32" => new Encoding(dtype, 4, true, 1, 0),
+                "int32" => new Encoding(dtype, 4, false, 1, 0),
+                "bool" => new Encoding(dtype, 1, false, 1, 0),
+                _ => throw new ModelFormatException(source, $"weight '{name}' has dtype {dtype}; only float32 weights are supported"),
+            };
+        }
+
+        public float[] Decode(ReadOnlySpan<byte> data, long count)
+        {
+            var values = new float[count];
+            switch (Dtype)
+            {
+                case "float16": for (int i = 0; i < count; i++) values[i] = (float)BitConverter.ToHalf(data.Slice(2 * i, 2)); break;
+                case "uint8": for (int i = 0; i < count; i++) values[i] = data[i] * Scale + Min; break;
+                case "uint16": for (int i = 0; i < count; i++) values[i] = BitConverter.ToUInt16(data.Slice(2 * i, 2)) * Scale + Min; break;
+                default: MemoryMarshal.Cast<byte, float>(data).CopyTo(values); break;
+            }
+            return values;
         }
     }
 
