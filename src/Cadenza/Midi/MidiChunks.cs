@@ -6,7 +6,8 @@ namespace Cadenza.Midi;
 /// <remarks>
 /// A lying chunk length must be caught here, from the bytes that are really there, so that no reader ever
 /// allocates or seeks by it. Files with an unusual but legal layout (longer MThd, unknown chunks, a track count
-/// that disagrees with the chunks present, as mido tolerates) are normalised into a plain SMF that NAudio reads.
+/// that disagrees with the chunks present, as mido tolerates, sysex events) are normalised into a plain SMF that
+/// NAudio reads as mido would.
 /// </remarks>
 internal static class MidiChunks
 {
@@ -20,14 +21,19 @@ internal static class MidiChunks
     /// Walks one track's events without building them: every variable-length quantity at most 4 bytes, every meta
     /// and sysex length within the chunk, no data byte without a running status, no ticks past pretty_midi's limit.
     /// A lying length is caught here, from the bytes really present, before any parser allocates by it.
+    /// Returns the number of sysex events. With <paramref name="rewrite"/>, also copies the track into it with every
+    /// sysex event (<c>F0</c> or <c>F7</c>, length, data) turned into a sequencer-specific meta event (<c>FF 7F</c>,
+    /// length, data): NAudio reads a sysex up to the next F7 byte whatever its length says, so a sysex sent in
+    /// packets, or an F7 escape, would swallow the notes after it; mido (pretty_midi) goes by the length.
     /// </summary>
-    private static void ValidateEvents(byte[] data, int start, int length, int track, string source)
+    private static int ValidateEvents(byte[] data, int start, int length, int track, string source, List<byte>? rewrite = null)
     {
         int pos = start, end = start + length;
-        int running = 0;
+        int running = 0, sysex = 0;
         long tick = 0;
         while (pos < end)
         {
+            int eventStart = pos;
             tick += ReadVlq(data, ref pos, end, source, track);
             if (tick >= MidiReader.MaxTick) throw new MidiFormatException(source, $"{Where(track, pos)}: tick {tick} exceeds {MidiReader.MaxTick} (likely corrupt)");
             if (pos >= end) throw new MidiFormatException(source, $"{Where(track, pos)}: track ends after a delta time");
@@ -51,9 +57,19 @@ internal static class MidiChunks
                 }
                 case 0xF0 or 0xF7:   // sysex: length, data
                 {
+                    int statusAt = pos - 1;
                     long size = ReadVlq(data, ref pos, end, source, track);
                     if (size > end - pos) throw new MidiFormatException(source, $"{Where(track, pos)}: sysex declares {size} bytes but only {end - pos} remain in the track");
                     pos += (int)size;
+                    sysex++;
+                    if (rewrite != null)
+                    {
+                        rewrite.AddRange(data.AsSpan(eventStart, statusAt - eventStart));   // delta time
+                        rewrite.Add(0xFF);
+                        rewrite.Add(0x7F);
+                        rewrite.AddRange(data.AsSpan(statusAt + 1, pos - statusAt - 1));   // length, data
+                        continue;
+                    }
                     break;
                 }
                 case >= 0xF1:
@@ -69,7 +85,9 @@ internal static class MidiChunks
                     break;
                 }
             }
+            rewrite?.AddRange(data.AsSpan(eventStart, pos - eventStart));
         }
+        return sysex;
     }
 
     private static string Where(int track, int pos) => $"track {track}, byte {pos}";
@@ -112,7 +130,7 @@ internal static class MidiChunks
             throw new MidiFormatException(source, $"unknown SMF format {format}");
         ticksPerQuarter = division;
 
-        var tracks = new List<(int Offset, int Length)>();
+        var tracks = new List<(int Offset, int Length, byte[]? Events)>();
         bool plain = headerLength == HeaderDataBytes;
         long pos = ChunkHeaderBytes + headerLength;
         while (pos + ChunkHeaderBytes <= data.Length)
@@ -127,8 +145,15 @@ internal static class MidiChunks
             }
             if (isTrack)
             {
-                ValidateEvents(data, (int)pos + ChunkHeaderBytes, (int)length, tracks.Count, source);
-                tracks.Add(((int)pos, (int)length));
+                byte[]? events = null;
+                if (ValidateEvents(data, (int)pos + ChunkHeaderBytes, (int)length, tracks.Count, source) > 0)
+                {
+                    var rewritten = new List<byte>((int)length + 64);
+                    ValidateEvents(data, (int)pos + ChunkHeaderBytes, (int)length, tracks.Count, source, rewritten);
+                    events = rewritten.ToArray();
+                    plain = false;
+                }
+                tracks.Add(((int)pos, (int)length, events));
             }
             else plain = false;   // unknown chunk (e.g. XFIH): skipped, as mido does
             pos += ChunkHeaderBytes + length;
@@ -138,7 +163,7 @@ internal static class MidiChunks
         if (tracks.Count != declaredTracks || pos != data.Length) plain = false;
         if (plain) return data;
 
-        int size = ChunkHeaderBytes + HeaderDataBytes + tracks.Sum(t => ChunkHeaderBytes + t.Length);
+        int size = ChunkHeaderBytes + HeaderDataBytes + tracks.Sum(t => ChunkHeaderBytes + (t.Events?.Length ?? t.Length));
         var output = new byte[size];
         "MThd"u8.CopyTo(output);
         BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(4), HeaderDataBytes);
@@ -146,10 +171,18 @@ internal static class MidiChunks
         BinaryPrimitives.WriteUInt16BigEndian(output.AsSpan(10), (ushort)Math.Min(tracks.Count, ushort.MaxValue));
         BinaryPrimitives.WriteUInt16BigEndian(output.AsSpan(12), division);
         int o = ChunkHeaderBytes + HeaderDataBytes;
-        foreach (var (offset, length) in tracks)
+        foreach (var (offset, length, events) in tracks)
         {
-            data.AsSpan(offset, ChunkHeaderBytes + length).CopyTo(output.AsSpan(o));
-            o += ChunkHeaderBytes + length;
+            if (events is null)
+            {
+                data.AsSpan(offset, ChunkHeaderBytes + length).CopyTo(output.AsSpan(o));
+                o += ChunkHeaderBytes + length;
+                continue;
+            }
+            "MTrk"u8.CopyTo(output.AsSpan(o));
+            BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(o + 4), (uint)events.Length);
+            events.CopyTo(output.AsSpan(o + ChunkHeaderBytes));
+            o += ChunkHeaderBytes + events.Length;
         }
         return output;
     }

@@ -116,4 +116,33 @@ public class MidiReaderTests
         data[11] = 9;
         Assert.Equal(MidiReader.Read(original, "a").Notes, MidiReader.Read(data, "b").Notes);
     }
+
+    // one track at 480 ticks per quarter (120 bpm: 1/960 s per tick), End of Track appended
+    private static byte[] OneTrack(params byte[] events)
+    {
+        byte[] body = [.. events, 0x00, 0xFF, 0x2F, 0x00];
+        byte[] length = [(byte)(body.Length >> 24), (byte)(body.Length >> 16), (byte)(body.Length >> 8), (byte)body.Length];
+        return [.. "MThd"u8, 0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0, .. "MTrk"u8, .. length, .. body];
+    }
+
+    [Fact]
+    public void Read_SysexInPacketsAndEscapes_SkipsThemByTheirLength()
+    {
+        // mido goes by a sysex's length; a reader that scans for the next F7 instead would eat the notes after it
+        byte[] data = OneTrack(
+            0x00, 0xF0, 0x03, 0x43, 0x10, 0x4C,        // first packet of a sysex, no F7 at its end
+            0x0A, 0xF7, 0x02, 0x00, 0xF7,              // 10 ticks later: its last packet
+            0x00, 0xF7, 0x02, 0x01, 0x02,              // an escape carrying two raw bytes
+            0x00, 0x90, 0x3C, 0x40,                    // note 60 on at tick 10
+            0x83, 0x60, 0x80, 0x3C, 0x40,              // off 480 ticks later
+            0x00, 0xF0, 0x05, 0x7E, 0x7F, 0x09, 0x01, 0xF7,   // a GM reset, as most files have
+            0x00, 0x90, 0x3E, 0x50, 0x83, 0x60, 0x3E, 0x00);  // note 62, ended by running-status velocity 0
+        Note[] notes = MidiReader.Read(data, "sysex.mid").Notes;
+        Assert.Equal(2, notes.Length);
+        Assert.Equal((60, 64, 62, 80), (notes[0].Pitch, notes[0].Velocity, notes[1].Pitch, notes[1].Velocity));
+        Assert.Equal(10 / 960.0, notes[0].Start, 1e-12);
+        Assert.Equal(490 / 960.0, notes[0].End, 1e-12);
+        Assert.Equal(490 / 960.0, notes[1].Start, 1e-12);
+        Assert.Equal(970 / 960.0, notes[1].End, 1e-12);
+    }
 }
