@@ -51,7 +51,7 @@ public static class SafeTensors
         });
     }
 
-    /// <summary>Reads every F32 tensor of a safetensors file: name → (shape, values), plus the metadata.</summary>
+    /// <summary>Reads every tensor of a safetensors file as float32 (F32, or F16/BF16/F64 widened): name → (shape, values), plus the metadata.</summary>
     /// <exception cref="ModelFormatException">The file is missing, truncated or not safetensors.</exception>
     public static (Dictionary<string, (int[] Shape, float[] Values)> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
@@ -75,20 +75,36 @@ public static class SafeTensors
         {
             if (name == "__metadata__")
             {
-                foreach (var (k, v) in node!.AsObject()) metadata[k] = v?.GetValue<string>() ?? "";
+                if (node is JsonObject meta)
+                    foreach (var (k, v) in meta) metadata[k] = v is JsonValue text && text.TryGetValue(out string? value) ? value : v?.ToJsonString() ?? "";
                 continue;
             }
             try
             {
                 string dtype = node!["dtype"]!.GetValue<string>();
-                if (dtype != "F32") throw new ModelFormatException(path, $"tensor '{name}' has dtype {dtype}; only F32 is supported");
+                // weights saved by other tools in another float type are widened to float32 (exactly, except F64)
+                int size = dtype switch
+                {
+                    "F32" => 4,
+                    "F16" or "BF16" => 2,
+                    "F64" => 8,
+                    _ => throw new ModelFormatException(path, $"tensor '{name}' has dtype {dtype}; only F32, F16, BF16 and F64 are supported"),
+                };
                 int[] shape = node["shape"]!.AsArray().Select(s => s!.GetValue<int>()).ToArray();
                 long begin = node["data_offsets"]![0]!.GetValue<long>(), end = node["data_offsets"]![1]!.GetValue<long>();
                 long count = shape.Aggregate(1L, (a, b) => a * b);
-                if (begin < 0 || end > dataLength || end - begin != count * 4)
+                if (begin < 0 || end > dataLength || end - begin != count * size)
                     throw new ModelFormatException(path, $"tensor '{name}' data [{begin}, {end}) does not fit the file or its shape (truncated?)");
-                float[] values = MemoryMarshal.Cast<byte, float>(data.AsSpan(dataStart + (int)begin, (int)(end - begin))).ToArray();
                 if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("big-endian machines are not supported");
+                ReadOnlySpan<byte> raw = data.AsSpan(dataStart + (int)begin, (int)(end - begin));
+                float[] values = new float[count];
+                switch (dtype)
+                {
+                    case "F32": MemoryMarshal.Cast<byte, float>(raw).CopyTo(values); break;
+                    case "F16": for (int i = 0; i < count; i++) values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(raw[(2 * i)..]); break;
+                    case "BF16": for (int i = 0; i < count; i++) values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(raw[(2 * i)..]) << 16); break;
+                    default: for (int i = 0; i < count; i++) values[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]); break;
+                }
                 tensors[name] = (shape, values);
             }
             catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)

@@ -69,4 +69,26 @@ public class ModelStoreTests
         var e = Assert.Throws<ModelFormatException>(() => ModelStore.Load(dir.Path));
         Assert.Contains("version 99", e.Message);
     }
+
+    [Fact]
+    public void ReadSafeTensors_WrittenByAnotherTool_WidensF16Bf16F64AndKeepsMetadata()
+    {
+        using var dir = new TempDir();
+        // as Python's safetensors writes it: metadata with string values, header padded with spaces, mixed dtypes
+        byte[] f32 = [.. BitConverter.GetBytes(1.5f), .. BitConverter.GetBytes(-2f)];
+        byte[] f16 = [.. BitConverter.GetBytes((Half)0.25), .. BitConverter.GetBytes((Half)(-3))];
+        byte[] bf16 = [0x80, 0x3F, 0x40, 0xC0];   // the upper halves of 1.0f (0x3F800000) and -3.0f (0xC0400000)
+        byte[] f64 = [.. BitConverter.GetBytes(0.1), .. BitConverter.GetBytes(1e300)];
+        string header = """{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F16","shape":[2],"data_offsets":[8,12]},"c":{"dtype":"BF16","shape":[1,2],"data_offsets":[12,16]},"d":{"dtype":"F64","shape":[2],"data_offsets":[16,32]}}""";
+        header = header.PadRight((header.Length + 7) / 8 * 8);
+        byte[] file = [.. BitConverter.GetBytes((ulong)header.Length), .. System.Text.Encoding.UTF8.GetBytes(header), .. f32, .. f16, .. bf16, .. f64];
+        File.WriteAllBytes(dir.File("w.safetensors"), file);
+        var (tensors, metadata) = SafeTensors.Read(dir.File("w.safetensors"));
+        Assert.Equal("pt", metadata["format"]);
+        Assert.Equal(new[] { 1.5f, -2f }, tensors["a"].Values);
+        Assert.Equal(new[] { 0.25f, -3f }, tensors["b"].Values);
+        Assert.Equal(new[] { 1f, -3f }, tensors["c"].Values);
+        Assert.Equal(new[] { 1, 2 }, tensors["c"].Shape);
+        Assert.Equal(new[] { 0.1f, float.PositiveInfinity }, tensors["d"].Values);
+    }
 }
