@@ -5,13 +5,13 @@ using Cadenza.Midi;
 namespace Cadenza.Corpus;
 
 /// <summary>
-/// Reads a corpus — a folder of MIDI files (recursively: .mid, .midi, .mid.gz, .midi.gz), a MAESTRO folder or zip,
+/// Reads a corpus — a folder of MIDI files (recursively: .mid, .midi, .kar, .smf, and those gzipped), a MAESTRO folder or zip,
 /// Bach Doodle shards or NoteSequence TFRecords — into per-piece note lists, through <see cref="CorpusSources"/>.
 /// </summary>
 /// <remarks>A piece that cannot be read is skipped and reported with its reason; it never stops the run.</remarks>
 public static class CorpusReader
 {
-    private static readonly string[] Extensions = [".mid", ".midi", ".mid.gz", ".midi.gz"];
+    private static readonly string[] Extensions = [".mid", ".midi", ".kar", ".smf", ".mid.gz", ".midi.gz", ".kar.gz"];   // .kar: karaoke MIDI
 
     /// <summary>True when <paramref name="path"/> has a MIDI file extension Cadenza reads.</summary>
     public static bool IsMidiPath(string path) =>

@@ -18,6 +18,21 @@ public class CorpusReaderTests
     }
 
     [Fact]
+    public void Read_FolderWithKaraokeAndUpperCaseNames_ReadsThemAllAndNothingElse()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        string piece = Path.Combine(Paths.Demo, Directory.GetFiles(Paths.Demo, "*.mid").Order().First());
+        File.Copy(piece, dir.File("song.kar"));
+        File.Copy(piece, dir.File("SONG2.MID"));
+        File.Copy(piece, dir.File("song3.smf"));
+        File.WriteAllText(dir.File("notes.txt"), "not a MIDI file");
+        var (files, summary) = CorpusReader.Read(dir.Path, new CorpusOptions { CacheDirectory = cache.Path });
+        Assert.Equal(["SONG2.MID", "song.kar", "song3.smf"], files.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Empty(summary.Skipped);
+    }
+
+    [Fact]
     public void Read_FixtureFolder_SkipsCorruptFilesAndReportsUnusable()
     {
         using var cache = new TempDir();

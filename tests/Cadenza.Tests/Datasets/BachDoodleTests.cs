@@ -32,6 +32,19 @@ public class BachDoodleTests
     }
 
     [Fact]
+    public void Read_GzNamedShardAlreadyDecompressed_IsReadAsPlainText()
+    {
+        // a download tool that honoured Content-Encoding: gzip leaves plain JSONL under the .gz name
+        using var dir = new TempDir();
+        var sessions = Enumerable.Range(0, 3).Select(i => new[] { Request((ulong)i * 10 + 1) }).ToList();
+        string path = dir.File(ShardName);
+        File.WriteAllLines(path, sessions.Select(s => DatasetFiles.Session(s)));
+        var (files, summary) = CorpusReader.Read(path, Options);
+        Assert.Equal(0, summary.SkippedCount);
+        Assert.Equal(sessions.Select(s => s[0].Harmony), files.Select(f => f.Notes));
+    }
+
+    [Fact]
     public void Read_PartMelodyAndBoth_GiveTheInputAndBothPerHarmonisation()
     {
         using var dir = new TempDir();

@@ -79,6 +79,36 @@ public class MaestroTests
     }
 
     [Fact]
+    public void Read_MaestroZipFromWindowsAndMacTools_BackslashesJunkAndDuplicatesHandled()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        var pieces = DatasetFiles.MaestroPieces();
+        string zip = dir.File("maestro-v2.0.0-midi.zip");
+        using (var archive = new System.IO.Compression.ZipArchive(File.Create(zip), System.IO.Compression.ZipArchiveMode.Create))
+        {
+            void Add(string name, byte[] data)
+            {
+                using Stream s = archive.CreateEntry(name).Open();
+                s.Write(data);
+            }
+            // a zip tool on Windows stores '\' separators; Finder adds __MACOSX/._ companions; a name may be stored twice
+            Add(@"maestro-v2.0.0\maestro-v2.0.0.json", System.Text.Encoding.UTF8.GetBytes(DatasetFiles.MaestroV2Json(pieces)));
+            Add("__MACOSX/maestro-v2.0.0/._maestro-v2.0.0.json", [0, 5, 22, 7]);
+            foreach (var p in pieces)
+            {
+                Add("maestro-v2.0.0\\" + p.MidiFilename.Replace('/', '\\'), MidiWriter.ToBytes(p.Notes));
+                Add("__MACOSX/maestro-v2.0.0/" + Path.GetDirectoryName(p.MidiFilename) + "/._" + Path.GetFileName(p.MidiFilename), [0, 5, 22, 7]);
+            }
+            Add("maestro-v2.0.0\\" + pieces[0].MidiFilename.Replace('/', '\\'), MidiWriter.ToBytes(pieces[0].Notes));
+        }
+        var (files, summary) = CorpusReader.Read(zip, Options(cache));
+        AssertPiecesRead(pieces, files);
+        Assert.Equal(0, summary.SkippedCount);
+        Assert.StartsWith("MAESTRO v2.0.0 (zip), 6 pieces: 3 train / 2 validation / 1 test", summary.Source);
+    }
+
+    [Fact]
     public void Read_ZipWithoutMetadata_ReadsItsMidiFilesWithoutSplits()
     {
         using var dir = new TempDir();

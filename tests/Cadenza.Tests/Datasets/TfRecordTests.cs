@@ -36,6 +36,22 @@ public class TfRecordTests
     }
 
     [Fact]
+    public void Read_GzipCompressedTfRecordWithAPlainName_IsDecompressed()
+    {
+        // tf.io.TFRecordWriter(path, options="GZIP") keeps whatever name it is given
+        using var dir = new TempDir();
+        Note[][] pieces = [DatasetFiles.Piece(1, 30), DatasetFiles.Piece(2, 35)];
+        string plain = dir.File("plain.tfrecord"), path = dir.File("train.tfrecord");
+        DatasetFiles.TfRecordFile(plain, pieces.Select(p => DatasetFiles.NoteSequence(p)));
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Fastest))
+            gz.Write(File.ReadAllBytes(plain));
+        var (files, summary) = CorpusReader.Read(path, Options);
+        Assert.Equal(0, summary.SkippedCount);
+        Assert.Equal(2, files.Count);
+        for (int i = 0; i < pieces.Length; i++) Assert.Equal(pieces[i], files[i].Notes);
+    }
+
+    [Fact]
     public void Read_DrumsAndFirstInstrument_SelectedAsForMidi()
     {
         using var dir = new TempDir();

@@ -28,7 +28,7 @@ public static class ZipExtractor
                 string name = entry.FullName.Replace('\\', '/');
                 string full = Path.GetFullPath(Path.Combine(root, name));
                 bool inside = full.StartsWith(prefix, StringComparison.Ordinal) || full == root;
-                if (!inside || Path.IsPathRooted(name) || name.Contains(':'))
+                if (!inside || Path.IsPathRooted(name) || (name.Length >= 2 && name[1] == ':'))   // "C:…": a Windows drive; ':' elsewhere is a legal name
                     throw new DatasetException($"{zipPath}: entry '{entry.FullName}' would be written outside {root} (zip-slip); nothing was extracted");
                 targets.Add((entry, full));
             }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using Cadenza.Common;
 using Cadenza.Corpus.NoteSequences;
 
 namespace Cadenza.Corpus.Sources;
@@ -106,7 +107,7 @@ internal sealed class BachDoodleSource : ICorpusSource
         }
         using (stream)
         {
-            using Stream text = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+            using Stream text = Gzip.IsGzip(stream) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
             using IEnumerator<JsonLine> lines = JsonLineReader.Read(text).GetEnumerator();
             long last = 0;
             while (true)
@@ -155,6 +156,10 @@ internal sealed class BachDoodleSource : ICorpusSource
         catch (FormatException e)
         {
             return [PieceBuilder.Skipped(at, e.Message, line.Text.Length)];
+        }
+        catch (InvalidOperationException e)   // a string that is not valid UTF-8 (or a lone surrogate) where a value was read
+        {
+            return [PieceBuilder.Skipped(at, $"unreadable value ({e.Message.ReplaceLineEndings(" ")})", line.Text.Length)];
         }
         SequenceLists? melody = sequences[MelodyIndex], harmony = sequences[HarmonyIndex];
         bool both = melody != null && harmony != null;

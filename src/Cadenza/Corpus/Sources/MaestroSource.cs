@@ -50,40 +50,46 @@ internal sealed class MaestroSource : ICorpusSource
     public static MaestroSource FromZip(string zipPath)
     {
         using ZipArchive zip = MidiBatch.OpenZip(zipPath);
-        ZipArchiveEntry? meta = zip.Entries
-            .Where(e => MaestroMetadata.VersionOf(e.Name) != null)
-            .OrderBy(e => e.FullName.Count(c => c == '/'))
-            .ThenBy(e => e.FullName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+        // names as '/'-separated paths (zips made on Windows may store '\'), without macOS's __MACOSX/._ companions
+        var entries = zip.Entries.Select(e => (Entry: e, Name: e.FullName.Replace('\\', '/')))
+            .Where(e => !e.Name.EndsWith('/') && !e.Name.Split('/').Any(part => part.StartsWith('.') || part == "__MACOSX"))
+            .ToList();
+        var meta = entries
+            .Where(e => MaestroMetadata.VersionOf(Path.GetFileName(e.Name)) != null)
+            .OrderBy(e => e.Name.Count(c => c == '/'))
+            .ThenBy(e => e.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
             .FirstOrDefault();
         List<MidiItem> items;
         string description;
-        if (meta is null)
+        if (meta.Entry is null)
         {
-            items = zip.Entries.Where(e => CorpusReader.IsMidiPath(e.FullName) && !e.FullName.EndsWith('/'))
-                .OrderBy(e => e.FullName, StringComparer.Ordinal)
-                .Select(e => Item(zipPath, e, e.FullName, null)).ToList();
+            items = entries.Where(e => CorpusReader.IsMidiPath(e.Name))
+                .OrderBy(e => e.Name, StringComparer.Ordinal)
+                .Select(e => Item(zipPath, e.Entry, e.Name, null)).ToList();
             if (items.Count == 0) throw new CorpusException($"{zipPath}: no MIDI files and no MAESTRO metadata in the zip");
             description = string.Create(CultureInfo.InvariantCulture, $"zip of MIDI files, {items.Count:N0} files");
         }
         else
         {
             List<MaestroRow> rows;
-            string source = $"{zipPath}!{meta.FullName}";
+            string source = $"{zipPath}!{meta.Name}";
             try
             {
-                using Stream stream = meta.Open();
+                using Stream stream = meta.Entry.Open();
                 rows = MaestroMetadata.Parse(stream, source);
             }
             catch (InvalidDataException e)
             {
                 throw new CorpusException($"{source}: damaged zip entry ({e.Message.ReplaceLineEndings(" ")})", e);
             }
-            string prefix = meta.FullName[..^meta.Name.Length];   // midi_filename is relative to the metadata's folder
-            var byName = zip.Entries.ToDictionary(e => e.FullName, StringComparer.Ordinal);
+            string metaName = Path.GetFileName(meta.Name);
+            string prefix = meta.Name[..^metaName.Length];   // midi_filename is relative to the metadata's folder
+            var byName = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+            foreach (var (entry, name) in entries) byName[name] = entry;   // a name stored twice (legal in zips): the last wins, as unzip does
             items = rows.Select(r => !IsInside(r.MidiFilename) ? new MidiItem(r.MidiFilename, "", null, -1, 0, r.Split)
-                : byName.TryGetValue(prefix + r.MidiFilename, out ZipArchiveEntry? e) ? Item(zipPath, e, r.MidiFilename, r.Split)
+                : byName.TryGetValue(prefix + r.MidiFilename.Replace('\\', '/'), out ZipArchiveEntry? e) ? Item(zipPath, e, r.MidiFilename, r.Split)
                 : new MidiItem(r.MidiFilename, zipPath, prefix + r.MidiFilename, -1, 0, r.Split)).ToList();
-            description = Describe(meta.Name, "zip", items);
+            description = Describe(metaName, "zip", items);
         }
         return new MaestroSource(zipPath, zipPath, CorpusSourceKind.Zip, items, description);
     }

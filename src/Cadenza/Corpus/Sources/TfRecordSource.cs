@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using Cadenza.Common;
 using Cadenza.Corpus.NoteSequences;
 using Cadenza.Notes;
 
@@ -108,7 +109,7 @@ internal sealed partial class TfRecordSource : ICorpusSource
             yield return PieceBuilder.Skipped(name, unreadable!, 0, split);
             yield break;
         }
-        bool gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        bool gzip = Gzip.IsGzip(file);
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
         using IEnumerator<TfRecord> records = TfRecordReader.Read(stream, gzip ? null : file.Length).GetEnumerator();
         int last = 0;
