@@ -74,6 +74,8 @@ public static class CorpusSources
         }
         if (metadata != null) return (CorpusSourceKind.Maestro, metadata);
         var files = Directory.EnumerateFiles(path).Select(Path.GetFileName).OfType<string>().ToList();
+        // MIDI files beside a stray metadata.jsonl or a .tfrecord make it a MIDI folder, not a dataset of those
+        if (files.Any(CorpusReader.IsMidiPath)) return (CorpusSourceKind.MidiFolder, null);
         if (files.Any(BachDoodleSource.IsShard)) return (CorpusSourceKind.BachDoodle, null);
         if (files.Any(TfRecordSource.IsTfRecord)) return (CorpusSourceKind.TfRecord, null);
         return (CorpusSourceKind.MidiFolder, null);

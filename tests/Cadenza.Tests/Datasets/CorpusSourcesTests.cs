@@ -15,6 +15,9 @@ public class CorpusSourcesTests
         Assert.Equal(CorpusSourceKind.MidiFolder, CorpusSources.Detect(midi));
         Assert.Equal(CorpusSourceKind.MidiFolder, CorpusSources.Detect(Path.Combine(midi, "a.mid")));
         Assert.Equal(CorpusSourceKind.MidiFolder, CorpusSources.Detect(Paths.Demo));
+        File.WriteAllText(Path.Combine(midi, "metadata.jsonl"), "{}\n");   // a stray listing beside the MIDI files
+        File.WriteAllText(Path.Combine(midi, "old.tfrecord"), "");
+        Assert.Equal(CorpusSourceKind.MidiFolder, CorpusSources.Detect(midi));
 
         string doodle = Path.Combine(dir.Path, "doodle");
         Directory.CreateDirectory(doodle);
