@@ -67,6 +67,20 @@ internal static class DatasetFiles
     public static long RecordOffset(IReadOnlyList<byte[]> records, int index) =>
         records.Take(index).Sum(r => (long)TfRecordReader.HeaderBytes + r.Length + TfRecordReader.FooterBytes);
 
+    /// <summary>
+    /// A tf.train.Example whose bytes feature <paramref name="key"/> holds <paramref name="sequence"/>, beside an
+    /// audio feature, as Magenta's MAESTRO TFRecords are laid out.
+    /// </summary>
+    public static byte[] Example(string key, byte[] sequence)
+    {
+        static byte[] Entry(string name, byte[] feature) => Message(e => { Bytes(e, 1, Encoding.UTF8.GetBytes(name)); Bytes(e, 2, feature); });
+        static byte[] BytesFeature(byte[] value) => Message(f => Bytes(f, 1, Message(list => Bytes(list, 1, value))));
+        byte[] audio = Entry("audio", BytesFeature([82, 73, 70, 70, 0, 1, 2, 3]));
+        byte[] id = Entry("id", BytesFeature(Encoding.UTF8.GetBytes("2004/piece.midi")));
+        byte[] features = Message(f => { Bytes(f, 1, audio); Bytes(f, 1, Entry(key, BytesFeature(sequence))); Bytes(f, 1, id); });
+        return Message(e => Bytes(e, 1, features));
+    }
+
     private static byte[] Message(Action<Stream> write)
     {
         var m = new MemoryStream();

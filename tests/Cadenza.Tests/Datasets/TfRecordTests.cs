@@ -52,6 +52,21 @@ public class TfRecordTests
     }
 
     [Fact]
+    public void Read_ExamplesWrappingNoteSequences_GivesTheirNotes()
+    {
+        using var dir = new TempDir();
+        Note[][] pieces = [DatasetFiles.Piece(4, 30), DatasetFiles.Piece(5, 33)];
+        string path = dir.File("maestro-v3.0.0_ns_wav_train.tfrecord-00000-of-00002");
+        DatasetFiles.TfRecordFile(path, [DatasetFiles.Example("sequence", DatasetFiles.NoteSequence(pieces[0])),
+                                         DatasetFiles.Example("note_sequence", DatasetFiles.NoteSequence(pieces[1]))]);
+        var (files, summary) = CorpusReader.Read(path, Options);
+        Assert.Equal(0, summary.SkippedCount);
+        Assert.Equal(2, files.Count);
+        for (int i = 0; i < pieces.Length; i++) Assert.Equal(pieces[i], files[i].Notes);
+        Assert.All(files, f => Assert.Equal(DataSplit.Train, f.Split));
+    }
+
+    [Fact]
     public void Read_DrumsAndFirstInstrument_SelectedAsForMidi()
     {
         using var dir = new TempDir();

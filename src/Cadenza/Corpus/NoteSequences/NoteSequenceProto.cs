@@ -31,13 +31,19 @@ internal static class NoteSequenceProto
 
     /// <summary>Appends the notes of the serialised NoteSequence <paramref name="message"/> to <paramref name="notes"/>.</summary>
     /// <exception cref="FormatException">The message is not valid protobuf, or a note has a value out of range.</exception>
+    /// <remarks>
+    /// A record that holds no notes field may be a <c>tf.train.Example</c> wrapping the NoteSequence, as Magenta's
+    /// MAESTRO TFRecords do (feature <c>sequence</c>, beside the audio): its notes are read from there.
+    /// </remarks>
     public static void ReadNotes(ReadOnlySpan<byte> message, List<Note> notes)
     {
+        bool sawNotes = false;
         var reader = new ProtoReader(message);
         while (reader.TryReadTag(out int field, out int wire))
         {
             if (field == NotesField && wire == ProtoReader.LengthDelimited)
             {
+                sawNotes = true;
                 int at = reader.Position;
                 NoteSequenceNote raw = ReadNote(reader.ReadBytes());
                 notes.Add(raw.ToNote(out string? error) ?? throw new FormatException($"note {notes.Count + 1} (byte {at}): {error}"));
@@ -47,6 +53,52 @@ internal static class NoteSequenceProto
                 reader.Skip(wire, field);
             }
         }
+        if (!sawNotes && SequenceInExample(message) is { IsEmpty: false } wrapped) ReadNotes(wrapped, notes);
+    }
+
+    // Example { Features features = 1 }, Features { map<string, Feature> feature = 1 }, a map entry { key = 1, value = 2 },
+    // Feature { BytesList bytes_list = 1 }, BytesList { repeated bytes value = 1 }: the first value of the feature
+    // "sequence" or "note_sequence", or empty when the message is not such an Example (a NoteSequence without notes).
+    private static ReadOnlySpan<byte> SequenceInExample(ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            var example = new ProtoReader(message);
+            while (example.TryReadTag(out int field, out int wire))
+            {
+                if (field != 1 || wire != ProtoReader.LengthDelimited) { example.Skip(wire, field); continue; }
+                var features = new ProtoReader(example.ReadBytes());
+                while (features.TryReadTag(out int f, out int fw))
+                {
+                    if (f != 1 || fw != ProtoReader.LengthDelimited) { features.Skip(fw, f); continue; }
+                    var entry = new ProtoReader(features.ReadBytes());
+                    ReadOnlySpan<byte> key = default, value = default;
+                    while (entry.TryReadTag(out int e, out int ew))
+                    {
+                        if (e == 1 && ew == ProtoReader.LengthDelimited) key = entry.ReadBytes();
+                        else if (e == 2 && ew == ProtoReader.LengthDelimited) value = entry.ReadBytes();
+                        else entry.Skip(ew, e);
+                    }
+                    if (!key.SequenceEqual("sequence"u8) && !key.SequenceEqual("note_sequence"u8)) continue;
+                    var feature = new ProtoReader(value);
+                    while (feature.TryReadTag(out int g, out int gw))
+                    {
+                        if (g != 1 || gw != ProtoReader.LengthDelimited) { feature.Skip(gw, g); continue; }
+                        var list = new ProtoReader(feature.ReadBytes());
+                        while (list.TryReadTag(out int h, out int hw))
+                        {
+                            if (h == 1 && hw == ProtoReader.LengthDelimited) return list.ReadBytes();
+                            list.Skip(hw, h);
+                        }
+                    }
+                }
+            }
+        }
+        catch (FormatException)
+        {
+            // not an Example: the message was a NoteSequence with no notes
+        }
+        return default;
     }
 
     private static NoteSequenceNote ReadNote(ReadOnlySpan<byte> data)
