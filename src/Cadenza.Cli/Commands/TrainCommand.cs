@@ -25,13 +25,14 @@ internal static class TrainCommand
         public Option<string?> Instrument { get; } = new("--instrument") { Description = "merged (default) or first" };
         public Option<string?> Split { get; } = Ui.SplitOption();
         public Option<string?> Part { get; } = Ui.PartOption();
+        public Option<int?> MaxPieces { get; } = new("--max-pieces") { Description = "Read at most this many usable pieces, in corpus order (default: all); for datasets larger than memory" };
         public Option<string?> Config { get; } = new("--config") { Description = "JSON file with \"model\" and/or \"training\" sections (a model's config.json works)" };
 
         public void AddTo(Command command)
         {
             command.Options.Add(Epochs); command.Options.Add(BatchSize); command.Options.Add(LearningRate); command.Options.Add(Patience);
             command.Options.Add(Validation); command.Options.Add(Seed); command.Options.Add(Threads); command.Options.Add(Instrument); command.Options.Add(Config);
-            command.Options.Add(Split); command.Options.Add(Part);
+            command.Options.Add(Split); command.Options.Add(Part); command.Options.Add(MaxPieces);
         }
 
         /// <summary>The training keys the user gave explicitly, as a JSON patch.</summary>
@@ -41,7 +42,7 @@ internal static class TrainCommand
             void Put<T>(Option<T> o, string key) { if (r.GetResult(o) != null && r.GetValue(o) is { } v) patch[key] = JsonSerializer.SerializeToNode(v); }
             Put(Epochs, "epochs"); Put(BatchSize, "batchSize"); Put(LearningRate, "learningRate"); Put(Patience, "patience");
             Put(Validation, "validation"); Put(Seed, "seed"); Put(Threads, "threads"); Put(Instrument, "instrument");
-            Put(Split, "split"); Put(Part, "part");
+            Put(Split, "split"); Put(Part, "part"); Put(MaxPieces, "maxPieces");
             return patch;
         }
     }
@@ -91,7 +92,7 @@ internal static class TrainCommand
         TrainingConfig t = p.Request.Training;
         ModelConfig m = p.Model.Config;
         var table = new Table().Border(TableBorder.Rounded).Title("training setup").AddColumns("setting", "value");
-        table.AddRow("corpus", Markup.Escape($"{p.Request.Source} ({p.Corpus.Source}): {Ui.N(p.Corpus.FilesUsable)} usable of {Ui.N(p.Corpus.Files)} pieces, {Ui.N(p.Corpus.Notes)} notes, {Ui.Duration(p.Corpus.Seconds)}"));
+        table.AddRow("corpus", Markup.Escape($"{p.Request.Source} ({p.Corpus.Source}): {Ui.N(p.Corpus.FilesUsable)} usable of {Ui.N(p.Corpus.Files)} pieces{(p.Corpus.StoppedAtMaxPieces ? " read (stopped at --max-pieces)" : "")}, {Ui.N(p.Corpus.Notes)} notes, {Ui.Duration(p.Corpus.Seconds)}"));
         table.AddRow(Markup.Escape($"split ({p.SplitMethod})"), $"{Ui.N(p.TrainFiles.Count)} train / {Ui.N(p.ValidationFiles.Count)} validation pieces; {Ui.N(p.TrainWindows.Count)} / {Ui.N(p.ValidationWindows?.Count ?? 0)} windows");
         table.AddRow("model", Markup.Escape($"{m.SequenceLength} × ({string.Join(", ", m.Features)}) → LSTM({string.Join(", ", m.LstmUnits)}) → {string.Join(", ", m.Heads.Select(h => $"{h.Name}({h.Units})"))}; {Ui.N(p.Model.ParameterCount)} parameters"));
         table.AddRow("loss", Markup.Escape(string.Join(" + ", m.Heads.Select(h => $"{h.LossWeight}·{h.Name}"))));

@@ -29,6 +29,9 @@ public sealed record CorpusOptions
     /// <summary>Which notes of a Bach Doodle session become a piece.</summary>
     public BachDoodlePart Part { get; init; } = BachDoodlePart.Harmony;
 
+    /// <summary>Stop after this many usable pieces (corpus order); null reads the whole source.</summary>
+    public int? MaxPieces { get; init; }
+
     /// <summary>At most this many unusable and this many skipped pieces are listed (all are counted), so that a huge dataset of short pieces cannot fill memory with them.</summary>
     public int MaxListed { get; init; } = 10_000;
 

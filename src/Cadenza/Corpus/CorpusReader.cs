@@ -64,8 +64,14 @@ public static class CorpusReader
         int files = 0, usable = 0, skippedCount = 0, unusableCount = 0, fromCache = 0;
         long notes = 0, bytes = 0;
         double seconds = 0;
+        bool stopped = false;
         foreach (CorpusFile piece in source.Read(options, progress))
         {
+            if (usable == options.MaxPieces)
+            {
+                stopped = true;   // leaving the loop disposes the source's reader: the rest is never read
+                break;
+            }
             files++;
             bytes += Math.Max(0, piece.Bytes);
             if (piece.FromCache) fromCache++;
@@ -99,6 +105,7 @@ public static class CorpusReader
         return new CorpusSummary
         {
             Source = source.Description,
+            StoppedAtMaxPieces = stopped,
             Files = files,
             FilesRead = files - skippedCount,
             FilesUsable = usable,

@@ -9,6 +9,9 @@ public sealed record CorpusSummary
     /// <summary>Pieces found (MIDI files, harmonisations, records), after the split filter.</summary>
     public int Files { get; init; }
 
+    /// <summary>Reading stopped at <see cref="CorpusOptions.MaxPieces"/> usable pieces: the counts cover the part read.</summary>
+    public bool StoppedAtMaxPieces { get; init; }
+
     /// <summary>Pieces read without error (usable or not).</summary>
     public int FilesRead { get; init; }
 

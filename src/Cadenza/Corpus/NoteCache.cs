@@ -64,10 +64,13 @@ public sealed class NoteCache
     public bool TryGet(string relativePath, long size, long mtimeTicks, out Entry entry) =>
         _entries.TryGetValue(relativePath, out entry) && entry.Size == size && entry.MTimeTicks == mtimeTicks;
 
-    /// <summary>Replaces the contents with exactly these entries and writes the file atomically.</summary>
-    public void Save(IEnumerable<(string Path, Entry Entry)> entries)
+    /// <summary>
+    /// Writes the file atomically with these entries: replacing the contents (a whole corpus was read, so files no
+    /// longer there are forgotten), or added to them when only part of it was read (one split of a dataset).
+    /// </summary>
+    public void Save(IEnumerable<(string Path, Entry Entry)> entries, bool replace = true)
     {
-        _entries.Clear();
+        if (replace) _entries.Clear();
         foreach (var (p, e) in entries) _entries[p] = e;
         AtomicFile.Write(FilePath, Write);
     }

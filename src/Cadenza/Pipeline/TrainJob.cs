@@ -62,6 +62,7 @@ public static class TrainJob
         var corpus = request.Corpus with
         {
             Midi = midi, MinNotes = modelConfig.SequenceLength + 1, Split = CorpusSources.ParseSplit(t.Split), Part = CorpusSources.ParsePart(t.Part),
+            MaxPieces = t.MaxPieces,
         };
         var (files, summary) = CorpusReader.Read(request.Source, corpus, progress);
         if (summary.FilesUsable == 0)

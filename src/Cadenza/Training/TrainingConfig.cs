@@ -45,6 +45,12 @@ public sealed record TrainingConfig
     /// <summary>Bach Doodle only: harmony (the default), melody or both.</summary>
     public string Part { get; init; } = "harmony";
 
+    /// <summary>
+    /// Read at most this many usable pieces, in corpus order; null reads them all. A dataset larger than memory (the
+    /// full Bach Doodle dataset: 21.6 million harmonisations) trains on its first N, read as a stream and stopped there.
+    /// </summary>
+    public int? MaxPieces { get; init; }
+
     /// <summary>Seed for initialisation, the split and shuffling.</summary>
     public ulong Seed { get; init; } = 42;
 
@@ -67,6 +73,7 @@ public sealed record TrainingConfig
         if (Validation is { } v && (v is < 0 or >= 1 || double.IsNaN(v))) throw new TrainingException($"validation share must be in [0, 1), got {v}");
         if (Split is not ("all" or "train" or "validation" or "test")) throw new TrainingException($"split must be train, validation, test or all, got '{Split}'");
         if (Part is not ("melody" or "harmony" or "both")) throw new TrainingException($"part must be melody, harmony or both, got '{Part}'");
+        if (MaxPieces is < 1) throw new TrainingException($"max pieces must be at least 1, got {MaxPieces}");
         if (Threads < 0) throw new TrainingException($"threads must be ≥ 0, got {Threads}");
         if (Instrument is not ("merged" or "first")) throw new TrainingException($"instrument must be merged or first, got '{Instrument}'");
     }

@@ -32,6 +32,22 @@ public class BachDoodleTests
     }
 
     [Fact]
+    public void Read_MaxPieces_StopsTheStreamThere()
+    {
+        using var dir = new TempDir();
+        var sessions = Enumerable.Range(0, 8).Select(i => new[] { Request((ulong)i * 10 + 2) }).ToList();
+        string path = dir.File(ShardName);
+        DatasetFiles.Shard(path, sessions.Select(s => DatasetFiles.Session(s)));
+        var (files, summary) = CorpusReader.Read(path, Options with { MaxPieces = 3 });
+        Assert.Equal(sessions.Take(3).Select(s => s[0].Harmony), files.Select(f => f.Notes));
+        Assert.True(summary.StoppedAtMaxPieces);
+        Assert.Equal(3, summary.FilesUsable);
+        var (_, whole) = CorpusReader.Read(path, Options with { MaxPieces = 8 });
+        Assert.False(whole.StoppedAtMaxPieces);
+        Assert.Equal(8, whole.FilesUsable);
+    }
+
+    [Fact]
     public void Read_GzNamedShardAlreadyDecompressed_IsReadAsPlainText()
     {
         // a download tool that honoured Content-Encoding: gzip leaves plain JSONL under the .gz name

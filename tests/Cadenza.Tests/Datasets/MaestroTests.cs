@@ -179,5 +179,29 @@ public class MaestroTests
         PreparedTraining trainOnly = TrainJob.Prepare(request with { Training = request.Training with { Split = "train" } });
         Assert.Equal(3, trainOnly.TrainFiles.Count + trainOnly.ValidationFiles.Count);
         Assert.Single(trainOnly.ValidationFiles);
+
+        // --max-pieces keeps the first N usable pieces in corpus order
+        PreparedTraining firstFour = TrainJob.Prepare(request with { Training = request.Training with { MaxPieces = 4 } });
+        Assert.Equal(pieces.Take(4).Where(p => p.Split == "train").Select(p => p.MidiFilename), firstFour.TrainFiles.Select(f => f.Path));
+        Assert.Equal(pieces.Take(4).Where(p => p.Split == "validation").Select(p => p.MidiFilename), firstFour.ValidationFiles.Select(f => f.Path));
+        Assert.True(firstFour.Corpus.StoppedAtMaxPieces);
+        Assert.Throws<TrainingException>(() => (request.Training with { MaxPieces = 0 }).Validate());
+    }
+
+    [Fact]
+    public void Read_OneSplitThenAnother_KeepsBothInTheCache()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        var pieces = DatasetFiles.MaestroPieces();
+        string root = Path.Combine(dir.Path, "maestro-v3.0.0");
+        DatasetFiles.MaestroFolder(root, pieces, "maestro-v3.0.0.csv", DatasetFiles.MaestroCsv(pieces));
+        CorpusReader.Read(root, Options(cache) with { Split = DataSplit.Train });
+        var (_, validation) = CorpusReader.Read(root, Options(cache) with { Split = DataSplit.Validation });
+        Assert.Equal(0, validation.FromCache);
+        var (_, train) = CorpusReader.Read(root, Options(cache) with { Split = DataSplit.Train });
+        Assert.Equal(3, train.FromCache);   // reading the validation split did not push the train split out
+        var (_, all) = CorpusReader.Read(root, Options(cache));
+        Assert.Equal(5, all.FromCache);     // the test split is the only one never read
     }
 }

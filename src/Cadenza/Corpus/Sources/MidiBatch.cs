@@ -51,7 +51,9 @@ internal static class MidiBatch
         {
             try
             {
-                cache.Save(results.Select((f, i) => (f.Path, new NoteCache.Entry(items[i].Size, items[i].MTimeTicks, f.Status, f.Reason, f.Notes))));
+                // one split read: the other splits' entries stay, so that reading them next is still a cache hit
+                cache.Save(results.Select((f, i) => (f.Path, new NoteCache.Entry(items[i].Size, items[i].MTimeTicks, f.Status, f.Reason, f.Notes))),
+                           replace: options.Split is null);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
