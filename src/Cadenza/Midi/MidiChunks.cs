@@ -6,7 +6,8 @@ namespace Cadenza.Midi;
 /// <remarks>
 /// A lying chunk length must be caught here, from the bytes that are really there, so that no reader ever
 /// allocates or seeks by it. Files with an unusual but legal layout (longer MThd, unknown chunks, a track count
-/// that disagrees with the chunks present, as mido tolerates, sysex events) are normalised into a plain SMF that
+/// that disagrees with the chunks present, as mido tolerates, sysex events, meta events of unusual lengths) are
+/// normalised into a plain SMF that
 /// NAudio reads as mido would.
 /// </remarks>
 internal static class MidiChunks
@@ -21,15 +22,16 @@ internal static class MidiChunks
     /// Walks one track's events without building them: every variable-length quantity at most 4 bytes, every meta
     /// and sysex length within the chunk, no data byte without a running status, no ticks past pretty_midi's limit.
     /// A lying length is caught here, from the bytes really present, before any parser allocates by it.
-    /// Returns the number of sysex events. With <paramref name="rewrite"/>, also copies the track into it with every
-    /// sysex event (<c>F0</c> or <c>F7</c>, length, data) turned into a sequencer-specific meta event (<c>FF 7F</c>,
-    /// length, data): NAudio reads a sysex up to the next F7 byte whatever its length says, so a sysex sent in
-    /// packets, or an F7 escape, would swallow the notes after it; mido (pretty_midi) goes by the length.
+    /// Returns the number of events NAudio would read differently from mido (pretty_midi's parser). With
+    /// <paramref name="rewrite"/>, also copies the track into it with those events rewritten: every sysex event
+    /// (<c>F0</c> or <c>F7</c>, length, data) becomes a sequencer-specific meta event (<c>FF 7F</c>, length, data), as
+    /// NAudio reads a sysex up to the next F7 byte whatever its length says, so a sysex sent in packets, or an F7
+    /// escape, would swallow the notes after it; and meta events longer than NAudio accepts are cut to what mido reads.
     /// </summary>
     private static int ValidateEvents(byte[] data, int start, int length, int track, string source, List<byte>? rewrite = null)
     {
         int pos = start, end = start + length;
-        int running = 0, sysex = 0;
+        int running = 0, rewrites = 0;
         long tick = 0;
         while (pos < end)
         {
@@ -49,11 +51,28 @@ internal static class MidiChunks
                 case 0xFF:   // meta event: type, length, data
                 {
                     if (pos >= end) throw new MidiFormatException(source, $"{Where(track, pos)}: meta event cut short");
-                    pos++;
+                    int typeAt = pos++, type = data[typeAt];
                     long size = ReadVlq(data, ref pos, end, source, track);
                     if (size > end - pos) throw new MidiFormatException(source, $"{Where(track, pos)}: meta event declares {size} bytes but only {end - pos} remain in the track");
+                    int dataAt = pos;
                     pos += (int)size;
-                    break;
+                    int need = MetaBytes(type);
+                    if (need < 0 || size == need) break;
+                    if (size < need && !(type == 0x00 && size == 0))   // mido fails on these too (it indexes the missing bytes)
+                        throw new MidiFormatException(source, $"{Where(track, typeAt)}: meta event 0x{type:X2} has {size} data bytes, {need} needed");
+                    // a length NAudio refuses but mido reads: a longer tempo keeps its first 3 bytes; events Cadenza
+                    // does not use become sequencer-specific (FF 7F) events of the same bytes
+                    rewrites++;
+                    if (rewrite == null) break;
+                    rewrite.AddRange(data.AsSpan(eventStart, typeAt - 1 - eventStart));   // delta time
+                    if (type == 0x51) rewrite.AddRange([0xFF, 0x51, 3, data[dataAt], data[dataAt + 1], data[dataAt + 2]]);
+                    else
+                    {
+                        rewrite.Add(0xFF);
+                        rewrite.Add(0x7F);
+                        rewrite.AddRange(data.AsSpan(typeAt + 1, pos - typeAt - 1));   // length, data
+                    }
+                    continue;
                 }
                 case 0xF0 or 0xF7:   // sysex: length, data
                 {
@@ -61,7 +80,7 @@ internal static class MidiChunks
                     long size = ReadVlq(data, ref pos, end, source, track);
                     if (size > end - pos) throw new MidiFormatException(source, $"{Where(track, pos)}: sysex declares {size} bytes but only {end - pos} remain in the track");
                     pos += (int)size;
-                    sysex++;
+                    rewrites++;
                     if (rewrite != null)
                     {
                         rewrite.AddRange(data.AsSpan(eventStart, statusAt - eventStart));   // delta time
@@ -87,8 +106,12 @@ internal static class MidiChunks
             }
             rewrite?.AddRange(data.AsSpan(eventStart, pos - eventStart));
         }
-        return sysex;
+        return rewrites;
     }
+
+    // The data length NAudio requires of the meta events it decodes (sequence number, end of track, tempo, SMPTE
+    // offset, time signature, key signature), or -1 for any length.
+    private static int MetaBytes(int type) => type switch { 0x00 => 2, 0x2F => 0, 0x51 => 3, 0x54 => 5, 0x58 => 4, 0x59 => 2, _ => -1 };
 
     private static string Where(int track, int pos) => $"track {track}, byte {pos}";
 

@@ -145,4 +145,28 @@ public class MidiReaderTests
         Assert.Equal(490 / 960.0, notes[1].Start, 1e-12);
         Assert.Equal(970 / 960.0, notes[1].End, 1e-12);
     }
+
+    [Fact]
+    public void Read_MetaEventsLongerThanTheirType_ReadAsMidoReadsThem()
+    {
+        byte[] data = OneTrack(
+            0x00, 0xFF, 0x00, 0x00,                          // sequence number with no data (legal, mido reads 0)
+            0x00, 0xFF, 0x51, 0x04, 0x0F, 0x42, 0x40, 0x00,  // tempo 1,000,000 µs (60 bpm) with a stray fourth byte
+            0x00, 0xFF, 0x59, 0x03, 0x00, 0x00, 0x00,        // key signature with a stray third byte
+            0x00, 0xFF, 0x58, 0x05, 0x04, 0x02, 0x18, 0x08, 0x00,   // time signature, one byte too many
+            0x00, 0x90, 0x3C, 0x40, 0x83, 0x60, 0x80, 0x3C, 0x40);  // one beat: a second at 60 bpm
+        Note note = Assert.Single(MidiReader.Read(data, "long-meta.mid").Notes);
+        Assert.Equal(60, note.Pitch);
+        Assert.Equal(0.0, note.Start);
+        Assert.Equal(1.0, note.End, 1e-12);
+    }
+
+    [Fact]
+    public void Read_TempoWithTooFewBytes_OneLineErrorNamingIt()
+    {
+        byte[] data = OneTrack(0x00, 0xFF, 0x51, 0x02, 0x07, 0xA1, 0x00, 0x90, 0x3C, 0x40, 0x60, 0x80, 0x3C, 0x40);
+        var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(data, "short-tempo.mid"));
+        Assert.StartsWith("short-tempo.mid: ", e.Message);
+        Assert.Contains("meta event 0x51 has 2 data bytes, 3 needed", e.Message);
+    }
 }
