@@ -92,7 +92,20 @@ internal static class MidiChunks
                     break;
                 }
                 case >= 0xF1:
-                    throw new MidiFormatException(source, $"{Where(track, pos)}: status 0x{status:X2} is not allowed in a MIDI file");
+                {
+                    // system common and real-time messages do not belong in a file, but mido reads the defined ones
+                    // (NAudio would take them for sysex); they carry nothing Cadenza uses: kept as empty FF 7F events
+                    int dataBytes = status switch { 0xF1 or 0xF3 => 1, 0xF2 => 2, 0xF6 or 0xF8 or 0xFA or 0xFB or 0xFC or 0xFE => 0, _ => -1 };
+                    if (dataBytes < 0) throw new MidiFormatException(source, $"{Where(track, pos - 1)}: status 0x{status:X2} is not allowed in a MIDI file");
+                    if (pos + dataBytes > end) throw new MidiFormatException(source, $"{Where(track, pos)}: event cut short by the end of the track");
+                    int statusAt = pos - 1;
+                    pos += dataBytes;
+                    rewrites++;
+                    if (rewrite == null) break;
+                    rewrite.AddRange(data.AsSpan(eventStart, statusAt - eventStart));   // delta time
+                    rewrite.AddRange([0xFF, 0x7F, 0x00]);
+                    continue;
+                }
                 default:   // channel voice message: program change and channel pressure carry one data byte, the rest two
                 {
                     running = status;

@@ -169,4 +169,19 @@ public class MidiReaderTests
         Assert.StartsWith("short-tempo.mid: ", e.Message);
         Assert.Contains("meta event 0x51 has 2 data bytes, 3 needed", e.Message);
     }
+
+    [Fact]
+    public void Read_SystemRealTimeAndCommonMessages_SkippedAsMidoSkipsThem()
+    {
+        byte[] data = OneTrack(
+            0x00, 0xF8,                       // timing clock
+            0x00, 0xF2, 0x10, 0x00,           // song position pointer
+            0x00, 0x90, 0x3C, 0x40,
+            0x83, 0x60, 0xFE,                 // active sensing, 480 ticks later
+            0x00, 0x80, 0x3C, 0x40);
+        Note note = Assert.Single(MidiReader.Read(data, "realtime.mid").Notes);
+        Assert.Equal(0.5, note.End, 1e-12);
+        var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(OneTrack(0x00, 0xF4, 0x00, 0x90, 0x3C, 0x40), "undefined.mid"));
+        Assert.Contains("status 0xF4", e.Message);
+    }
 }
