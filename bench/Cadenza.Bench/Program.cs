@@ -25,7 +25,8 @@ internal static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "cache") { CacheProbe.Run(); return 0; }
-        if (args.Length > 0 && args[0] == "midi") { MidiProbe.Run(); return 0; }
+        if (args.Length > 0 && args[0] == "corpus") { CorpusProbe.Run(); return 0; }
+        if (args.Length > 0 && args[0] == "midi") { MidiProbe.Run(args.Length > 1 && args[1] == "loop"); return 0; }
         MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
         var (x1, y1) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 1);
         var (x64, y64) = BenchmarkSuite.SyntheticBatch(model.Config, 64, 1);
@@ -113,7 +114,7 @@ internal static class CacheProbe
 
 internal static class MidiProbe
 {
-    public static void Run()
+    public static void Run(bool loop)
     {
         var rng = new Cadenza.Common.Rng(1);
         var notes = new Cadenza.Notes.Note[5000];
@@ -127,8 +128,57 @@ internal static class MidiProbe
             while (sw.ElapsedMilliseconds < 1000) { a(); n++; }
             Console.WriteLine($"{name,-40} {sw.Elapsed.TotalMilliseconds * 1000 / n,10:F1} us/file ({5000 / (sw.Elapsed.TotalSeconds / n) / 1e6:F2} M notes/s)");
         }
+        if (loop)
+        {
+            // for a profiler: the full read, over and over
+            var until = Stopwatch.StartNew();
+            while (until.Elapsed.TotalSeconds < 8) Cadenza.Midi.MidiReader.Read(bytes, "x");
+            return;
+        }
         T("validate chunks+events", () => Cadenza.Midi.MidiChunks.Normalise(bytes, "x", out _));
         T("NAudio MidiFile", () => new NAudio.Midi.MidiFile(new MemoryStream(bytes), false));
+        T("NAudio ReadNextEvent loop (no MidiFile)", () =>
+        {
+            // the same event parser driven directly over each track chunk: no event collection, no note pairing
+            int at = 14;
+            while (at + 8 <= bytes.Length)
+            {
+                int length = (bytes[at + 4] << 24) | (bytes[at + 5] << 16) | (bytes[at + 6] << 8) | bytes[at + 7];
+                using var br = new BinaryReader(new MemoryStream(bytes, at + 8, length, false));
+                NAudio.Midi.MidiEvent? previous = null;
+                long time = 0;
+                while (br.BaseStream.Position < length) { previous = NAudio.Midi.MidiEvent.ReadNextEvent(br, previous); time += previous.DeltaTime; previous.AbsoluteTime = time; }
+                at += 8 + length;
+            }
+        });
         T("full MidiReader.Read", () => Cadenza.Midi.MidiReader.Read(bytes, "x"));
+        var byEnd = notes.OrderBy(n => n.End).ToArray();   // the order notes are closed in
+        T("sort 5,000 notes by (start, pitch) from end order", () => Cadenza.Midi.MidiReader.SortByStartThenPitch((Cadenza.Notes.Note[])byEnd.Clone()));
+    }
+}
+
+/// <summary>For a profiler: a 300-file synthetic corpus read again and again, one thread, no cache.</summary>
+internal static class CorpusProbe
+{
+    public static void Run()
+    {
+        string corpus = Path.Combine(Path.GetTempPath(), "cadenza-corpusprobe");
+        if (!Directory.Exists(corpus))
+        {
+            Directory.CreateDirectory(corpus);
+            var rng = new Cadenza.Common.Rng(5);
+            for (int f = 0; f < 300; f++)
+            {
+                var notes = new Cadenza.Notes.Note[5000];
+                double t = 0;
+                for (int i = 0; i < notes.Length; i++) { t += rng.NextDouble() * 0.3; notes[i] = new Cadenza.Notes.Note(40 + rng.NextInt(48), t, t + 0.1 + rng.NextDouble()); }
+                File.WriteAllBytes(Path.Combine(corpus, $"p{f:D3}.mid"), Cadenza.Midi.MidiWriter.ToBytes(notes));
+            }
+        }
+        var options = new Cadenza.Corpus.CorpusOptions { UseCache = false, Threads = 1 };
+        var clock = Stopwatch.StartNew();
+        int rounds = 0;
+        while (clock.Elapsed.TotalSeconds < 8) { Cadenza.Corpus.CorpusReader.Read(corpus, options); rounds++; }
+        Console.WriteLine($"{rounds * 300 * 5000 / clock.Elapsed.TotalSeconds / 1e6:F2} M notes/s");
     }
 }
