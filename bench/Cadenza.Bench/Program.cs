@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using Cadenza.Model;
 using Cadenza.Pipeline;
 
@@ -48,6 +49,7 @@ internal static class Program
         new Random(1).NextBytes(new byte[1]);
         Time("25 × gemv [1×131]·[131×512]", () => { for (int t = 0; t < 25; t++) Cadenza.Nn.Gemm.Multiply(a, 131, w, 512, z, 512, 1, 512, 131, true); }, 1, "window");
         Time("25 × gemv, half the columns (ldb 512, 4 × 64 of 512)", () => { for (int t = 0; t < 25; t++) for (int q = 0; q < 4; q++) Cadenza.Nn.Gemm.Multiply(a, 131, w.AsSpan(q * 128), 512, z.AsSpan(q * 128), 512, 1, 64, 131, true); }, 1, "window");
+        Time("25 × gemv, AVX-512 1×256 probe (16 zmm chains)", () => { for (int t = 0; t < 25; t++) GemvProbe.Row256(a, w, z, 131, 512); }, 1, "window");
         var w16 = new float[16 * 512];
         Time("25 × 8 × gemv [1×16]·[16×512] (L1-resident)", () => { for (int t = 0; t < 200; t++) Cadenza.Nn.Gemm.Multiply(a, 16, w16, 512, z, 512, 1, 512, 16, true); }, 1, "window");
         var zz = new float[512]; var cc = new float[128]; var tc = new float[128]; var hh = new float[128];
@@ -180,5 +182,51 @@ internal static class CorpusProbe
         int rounds = 0;
         while (clock.Elapsed.TotalSeconds < 8) { Cadenza.Corpus.CorpusReader.Read(corpus, options); rounds++; }
         Console.WriteLine($"{rounds * 300 * 5000 / clock.Elapsed.TotalSeconds / 1e6:F2} M notes/s");
+    }
+}
+
+/// <summary>A probe: one row times a [k × n] matrix, 256 columns at a time in sixteen 512-bit accumulators.</summary>
+internal static unsafe class GemvProbe
+{
+    public static void Row256(float[] a, float[] b, float[] c, int k, int n)
+    {
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            for (int j = 0; j < n; j += 256)
+            {
+                float* cj = pc + j;
+                var c0 = System.Runtime.Intrinsics.Vector512.Load(cj); var c1 = System.Runtime.Intrinsics.Vector512.Load(cj + 16);
+                var c2 = System.Runtime.Intrinsics.Vector512.Load(cj + 32); var c3 = System.Runtime.Intrinsics.Vector512.Load(cj + 48);
+                var c4 = System.Runtime.Intrinsics.Vector512.Load(cj + 64); var c5 = System.Runtime.Intrinsics.Vector512.Load(cj + 80);
+                var c6 = System.Runtime.Intrinsics.Vector512.Load(cj + 96); var c7 = System.Runtime.Intrinsics.Vector512.Load(cj + 112);
+                var c8 = System.Runtime.Intrinsics.Vector512.Load(cj + 128); var c9 = System.Runtime.Intrinsics.Vector512.Load(cj + 144);
+                var cA = System.Runtime.Intrinsics.Vector512.Load(cj + 160); var cB = System.Runtime.Intrinsics.Vector512.Load(cj + 176);
+                var cC = System.Runtime.Intrinsics.Vector512.Load(cj + 192); var cD = System.Runtime.Intrinsics.Vector512.Load(cj + 208);
+                var cE = System.Runtime.Intrinsics.Vector512.Load(cj + 224); var cF = System.Runtime.Intrinsics.Vector512.Load(cj + 240);
+                for (int p = 0; p < k; p++)
+                {
+                    float* bp = pb + (long)p * n + j;
+                    var x = System.Runtime.Intrinsics.Vector512.Create(pa[p]);
+                    c0 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp), c0);
+                    c1 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 16), c1);
+                    c2 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 32), c2);
+                    c3 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 48), c3);
+                    c4 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 64), c4);
+                    c5 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 80), c5);
+                    c6 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 96), c6);
+                    c7 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 112), c7);
+                    c8 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 128), c8);
+                    c9 = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 144), c9);
+                    cA = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 160), cA);
+                    cB = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 176), cB);
+                    cC = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 192), cC);
+                    cD = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 208), cD);
+                    cE = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 224), cE);
+                    cF = System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector512.Load(bp + 240), cF);
+                }
+                c0.Store(cj); c1.Store(cj + 16); c2.Store(cj + 32); c3.Store(cj + 48); c4.Store(cj + 64); c5.Store(cj + 80); c6.Store(cj + 96); c7.Store(cj + 112);
+                c8.Store(cj + 128); c9.Store(cj + 144); cA.Store(cj + 160); cB.Store(cj + 176); cC.Store(cj + 192); cD.Store(cj + 208); cE.Store(cj + 224); cF.Store(cj + 240);
+            }
+        }
     }
 }
