@@ -32,6 +32,7 @@ internal static class MidiChunks
     {
         int pos = start, end = start + length;
         int running = 0, rewrites = 0;
+        bool afterChannelMessage = false;   // NAudio takes a running status from the previous event, mido from the last channel message
         long tick = 0;
         while (pos < end)
         {
@@ -39,13 +40,17 @@ internal static class MidiChunks
             tick += ReadVlq(data, ref pos, end, source, track);
             if (tick >= MidiReader.MaxTick) throw new MidiFormatException(source, $"{Where(track, pos)}: tick {tick} exceeds {MidiReader.MaxTick} (likely corrupt)");
             if (pos >= end) throw new MidiFormatException(source, $"{Where(track, pos)}: track ends after a delta time");
-            int status = data[pos];
-            if (status < 0x80)
+            int statusAt = pos, status = data[pos];
+            bool implicitStatus = status < 0x80;
+            if (implicitStatus)
             {
                 if (running == 0) throw new MidiFormatException(source, $"{Where(track, pos)}: data byte 0x{status:X2} without a running status");
                 status = running;   // running status: this byte is the first data byte
             }
             else pos++;
+            bool channelMessage = status < 0xF0, previousWasChannel = afterChannelMessage;
+            afterChannelMessage = channelMessage;
+            if (!channelMessage && status != 0xFF) running = 0;   // sysex and system messages end a running status (mido); meta events do not
             switch (status)
             {
                 case 0xFF:   // meta event: type, length, data
@@ -56,10 +61,11 @@ internal static class MidiChunks
                     if (size > end - pos) throw new MidiFormatException(source, $"{Where(track, pos)}: meta event declares {size} bytes but only {end - pos} remain in the track");
                     int dataAt = pos;
                     pos += (int)size;
-                    int need = MetaBytes(type);
+                    int least = MidoMetaBytes(type);
+                    if (size < least && !(type == 0x00 && size == 0))   // mido fails on these (it indexes the missing bytes)
+                        throw new MidiFormatException(source, $"{Where(track, typeAt)}: meta event 0x{type:X2} has {size} data bytes, {least} needed");
+                    int need = NAudioMetaBytes(type);
                     if (need < 0 || size == need) break;
-                    if (size < need && !(type == 0x00 && size == 0))   // mido fails on these too (it indexes the missing bytes)
-                        throw new MidiFormatException(source, $"{Where(track, typeAt)}: meta event 0x{type:X2} has {size} data bytes, {need} needed");
                     // a length NAudio refuses but mido reads: a longer tempo keeps its first 3 bytes; events Cadenza
                     // does not use become sequencer-specific (FF 7F) events of the same bytes
                     rewrites++;
@@ -76,9 +82,12 @@ internal static class MidiChunks
                 }
                 case 0xF0 or 0xF7:   // sysex: length, data
                 {
-                    int statusAt = pos - 1;
                     long size = ReadVlq(data, ref pos, end, source, track);
                     if (size > end - pos) throw new MidiFormatException(source, $"{Where(track, pos)}: sysex declares {size} bytes but only {end - pos} remain in the track");
+                    // mido drops a leading F0 and a trailing F7 of the data and refuses any other byte above 127
+                    for (int i = pos; i < pos + size; i++)
+                        if (data[i] >= 0x80 && !(i == pos && data[i] == 0xF0) && !(i == pos + size - 1 && data[i] == 0xF7))
+                            throw new MidiFormatException(source, $"{Where(track, i)}: sysex data byte 0x{data[i]:X2} is not 0..127");
                     pos += (int)size;
                     rewrites++;
                     if (rewrite != null)
@@ -98,7 +107,8 @@ internal static class MidiChunks
                     int dataBytes = status switch { 0xF1 or 0xF3 => 1, 0xF2 => 2, 0xF6 or 0xF8 or 0xFA or 0xFB or 0xFC or 0xFE => 0, _ => -1 };
                     if (dataBytes < 0) throw new MidiFormatException(source, $"{Where(track, pos - 1)}: status 0x{status:X2} is not allowed in a MIDI file");
                     if (pos + dataBytes > end) throw new MidiFormatException(source, $"{Where(track, pos)}: event cut short by the end of the track");
-                    int statusAt = pos - 1;
+                    for (int i = pos; i < pos + dataBytes; i++)
+                        if (data[i] >= 0x80) throw new MidiFormatException(source, $"{Where(track, i)}: data byte 0x{data[i]:X2} has its top bit set");
                     pos += dataBytes;
                     rewrites++;
                     if (rewrite == null) break;
@@ -114,6 +124,19 @@ internal static class MidiChunks
                     for (int i = 0; i < dataBytes; i++)
                         if (data[pos + i] >= 0x80) throw new MidiFormatException(source, $"{Where(track, pos)}: data byte 0x{data[pos + i]:X2} has its top bit set");
                     pos += dataBytes;
+                    if (implicitStatus && !previousWasChannel)
+                    {
+                        // running status across a meta event: written out, so that NAudio does not take the meta
+                        // event's status for it
+                        rewrites++;
+                        if (rewrite != null)
+                        {
+                            rewrite.AddRange(data.AsSpan(eventStart, statusAt - eventStart));   // delta time
+                            rewrite.Add((byte)status);
+                            rewrite.AddRange(data.AsSpan(statusAt, pos - statusAt));   // the data bytes
+                            continue;
+                        }
+                    }
                     break;
                 }
             }
@@ -124,7 +147,10 @@ internal static class MidiChunks
 
     // The data length NAudio requires of the meta events it decodes (sequence number, end of track, tempo, SMPTE
     // offset, time signature, key signature), or -1 for any length.
-    private static int MetaBytes(int type) => type switch { 0x00 => 2, 0x2F => 0, 0x51 => 3, 0x54 => 5, 0x58 => 4, 0x59 => 2, _ => -1 };
+    private static int NAudioMetaBytes(int type) => type switch { 0x00 => 2, 0x2F => 0, 0x51 => 3, 0x54 => 5, 0x58 => 4, 0x59 => 2, _ => -1 };
+
+    // The data bytes mido 1.2.10 reads of a meta event (a sequence number may also have none; channel prefix one).
+    private static int MidoMetaBytes(int type) => type switch { 0x00 => 2, 0x20 => 1, 0x51 => 3, 0x54 => 5, 0x58 => 4, 0x59 => 2, _ => 0 };
 
     private static string Where(int track, int pos) => $"track {track}, byte {pos}";
 

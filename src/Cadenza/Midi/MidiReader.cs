@@ -132,6 +132,8 @@ public static class MidiReader
                         break;
                 }
             }
+            // the validator keeps every event inside its chunk; an event NAudio reads past it would misalign the rest
+            if (stream.Position != end) throw new MidiFormatException(source, $"track {t}: an event runs past the end of the track chunk");
             at = end;
         }
 

@@ -184,4 +184,34 @@ public class MidiReaderTests
         var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(OneTrack(0x00, 0xF4, 0x00, 0x90, 0x3C, 0x40), "undefined.mid"));
         Assert.Contains("status 0xF4", e.Message);
     }
+
+    [Fact]
+    public void Read_RunningStatusAcrossAMetaEvent_KeepsTheLastChannelStatus()
+    {
+        // mido keeps the running status across meta events; NAudio alone would take the meta event's status
+        byte[] data = OneTrack(
+            0x00, 0x90, 0x3C, 0x40,
+            0x00, 0xFF, 0x05, 0x02, 0x68, 0x69,   // a lyric ("hi"), as karaoke files put between notes
+            0x83, 0x60, 0x3C, 0x00,               // running status: note 60 off at 480
+            0x00, 0x3E, 0x40,                     // note 62 on
+            0x00, 0xFF, 0x51, 0x04, 0x07, 0xA1, 0x20, 0x00,   // a tempo NAudio refuses as written (rewritten)
+            0x83, 0x60, 0x3E, 0x00);              // running status again: note 62 off at 960
+        Note[] notes = MidiReader.Read(data, "lyrics.kar").Notes;
+        Assert.Equal([60, 62], notes.Select(n => n.Pitch));
+        Assert.Equal(0.5, notes[0].End, 1e-12);
+        Assert.Equal(0.5, notes[1].Start, 1e-12);
+        Assert.Equal(1.0, notes[1].End, 1e-12);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x00, 0xF0, 0x02, 0x7E, 0xF7, 0x00, 0x3C, 0x40 }, "without a running status")]   // mido: a sysex ends the running status
+    [InlineData(new byte[] { 0x00, 0xF7, 0x01, 0xF8 }, "sysex data byte 0xF8")]                               // mido refuses bytes above 127
+    [InlineData(new byte[] { 0x00, 0xFF, 0x20, 0x00 }, "meta event 0x20 has 0 data bytes, 1 needed")]          // an empty channel prefix
+    [InlineData(new byte[] { 0x00, 0xF2, 0x10, 0x80 }, "data byte 0x80")]
+    public void Read_EventsPrettyMidiRejects_OneLineError(byte[] events, string problem)
+    {
+        var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(OneTrack(events), "odd.mid"));
+        Assert.StartsWith("odd.mid: ", e.Message);
+        Assert.Contains(problem, e.Message);
+    }
 }
