@@ -11,7 +11,7 @@ namespace Cadenza.Corpus;
 /// <remarks>A piece that cannot be read is skipped and reported with its reason; it never stops the run.</remarks>
 public static class CorpusReader
 {
-    private static readonly string[] Extensions = [".mid", ".midi", ".kar", ".smf", ".mid.gz", ".midi.gz", ".kar.gz"];   // .kar: karaoke MIDI
+    private static readonly string[] Extensions = [".mid", ".midi", ".kar", ".smf", ".mid.gz", ".midi.gz", ".kar.gz", ".smf.gz"];   // .kar: karaoke MIDI
 
     /// <summary>True when <paramref name="path"/> has a MIDI file extension Cadenza reads.</summary>
     public static bool IsMidiPath(string path) =>

@@ -33,6 +33,31 @@ public class CorpusReaderTests
     }
 
     [Fact]
+    public void Read_MaxPieces_StopsParsingAFolderAfterTheChunkThatReachesIt()
+    {
+        using var dir = new TempDir();
+        using var cache = new TempDir();
+        for (int i = 0; i < 300; i++) Cadenza.Midi.MidiWriter.Write(dir.File($"p{i:D3}.mid"), Cadenza.Tests.Datasets.DatasetFiles.Piece((ulong)i, 30));
+        int parsed = 0;
+        var counter = new Progress(() => Interlocked.Increment(ref parsed));
+        var options = new CorpusOptions { CacheDirectory = cache.Path, MaxPieces = 2 };
+        var (files, summary) = CorpusReader.Read(dir.Path, options, counter);
+        Assert.Equal(["p000.mid", "p001.mid"], files.Select(f => f.Path));
+        Assert.True(summary.StoppedAtMaxPieces);
+        Assert.Equal(Cadenza.Corpus.Sources.MidiBatch.ChunkFiles, parsed);   // one chunk, not all 300 files
+
+        var (all, whole) = CorpusReader.Read(dir.Path, options with { MaxPieces = null });
+        Assert.Equal(300, all.Count);
+        Assert.Equal(Cadenza.Corpus.Sources.MidiBatch.ChunkFiles, whole.FromCache);   // the stopped read's chunk was cached
+    }
+
+    // counts reports synchronously (Progress<T> would post them to the thread pool)
+    private sealed class Progress(Action report) : IProgress<int>
+    {
+        public void Report(int value) => report();
+    }
+
+    [Fact]
     public void Read_FixtureFolder_SkipsCorruptFilesAndReportsUnusable()
     {
         using var cache = new TempDir();

@@ -100,12 +100,20 @@ public class MaestroTests
                 Add("maestro-v2.0.0\\" + p.MidiFilename.Replace('/', '\\'), MidiWriter.ToBytes(p.Notes));
                 Add("__MACOSX/maestro-v2.0.0/" + Path.GetDirectoryName(p.MidiFilename) + "/._" + Path.GetFileName(p.MidiFilename), [0, 5, 22, 7]);
             }
-            Add("maestro-v2.0.0\\" + pieces[0].MidiFilename.Replace('/', '\\'), MidiWriter.ToBytes(pieces[0].Notes));
+            Add("maestro-v2.0.0\\" + pieces[0].MidiFilename.Replace('/', '\\'), MidiWriter.ToBytes(DatasetFiles.Piece(99, 30)));   // other notes: the first copy is read
         }
         var (files, summary) = CorpusReader.Read(zip, Options(cache));
         AssertPiecesRead(pieces, files);
         Assert.Equal(0, summary.SkippedCount);
         Assert.StartsWith("MAESTRO v2.0.0 (zip), 6 pieces: 3 train / 2 validation / 1 test", summary.Source);
+
+        // entries named "./x.mid", as some zip tools write them, in a zip without metadata
+        string dotted = dir.File("dotted.zip");
+        using (var archive = new System.IO.Compression.ZipArchive(File.Create(dotted), System.IO.Compression.ZipArchiveMode.Create))
+        using (Stream s = archive.CreateEntry("./songs/a.mid").Open())
+            s.Write(MidiWriter.ToBytes(pieces[1].Notes));
+        var (plain, _) = CorpusReader.Read(dotted, Options(cache));
+        Assert.Equal("songs/a.mid", Assert.Single(plain).Path);
     }
 
     [Fact]

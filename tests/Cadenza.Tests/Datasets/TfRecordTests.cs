@@ -64,6 +64,13 @@ public class TfRecordTests
         Assert.Equal(2, files.Count);
         for (int i = 0; i < pieces.Length; i++) Assert.Equal(pieces[i], files[i].Notes);
         Assert.All(files, f => Assert.Equal(DataSplit.Train, f.Split));
+
+        // an Example inside an Example is unwrapped no further (no unbounded recursion): a record without notes
+        string nested = dir.File("nested.tfrecord");
+        DatasetFiles.TfRecordFile(nested, [DatasetFiles.Example("sequence", DatasetFiles.Example("sequence", DatasetFiles.NoteSequence(pieces[0])))]);
+        var (_, inner) = CorpusReader.Read(nested, Options);
+        Assert.Equal(0, inner.FilesUsable);
+        Assert.Equal(0, inner.SkippedCount);
     }
 
     [Fact]

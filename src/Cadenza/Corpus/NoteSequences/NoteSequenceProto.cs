@@ -35,7 +35,9 @@ internal static class NoteSequenceProto
     /// A record that holds no notes field may be a <c>tf.train.Example</c> wrapping the NoteSequence, as Magenta's
     /// MAESTRO TFRecords do (feature <c>sequence</c>, beside the audio): its notes are read from there.
     /// </remarks>
-    public static void ReadNotes(ReadOnlySpan<byte> message, List<Note> notes)
+    public static void ReadNotes(ReadOnlySpan<byte> message, List<Note> notes) => ReadNotes(message, notes, unwrap: true);
+
+    private static void ReadNotes(ReadOnlySpan<byte> message, List<Note> notes, bool unwrap)
     {
         bool sawNotes = false;
         var reader = new ProtoReader(message);
@@ -53,7 +55,8 @@ internal static class NoteSequenceProto
                 reader.Skip(wire, field);
             }
         }
-        if (!sawNotes && SequenceInExample(message) is { IsEmpty: false } wrapped) ReadNotes(wrapped, notes);
+        // one level only: an Example inside an Example is not a layout anyone writes, and unbounded nesting could exhaust the stack
+        if (!sawNotes && unwrap && SequenceInExample(message) is { IsEmpty: false } wrapped) ReadNotes(wrapped, notes, unwrap: false);
     }
 
     // Example { Features features = 1 }, Features { map<string, Feature> feature = 1 }, a map entry { key = 1, value = 2 },

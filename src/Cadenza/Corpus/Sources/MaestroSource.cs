@@ -50,9 +50,10 @@ internal sealed class MaestroSource : ICorpusSource
     public static MaestroSource FromZip(string zipPath)
     {
         using ZipArchive zip = MidiBatch.OpenZip(zipPath);
-        // names as '/'-separated paths (zips made on Windows may store '\'), without macOS's __MACOSX/._ companions
-        var entries = zip.Entries.Select(e => (Entry: e, Name: e.FullName.Replace('\\', '/')))
-            .Where(e => !e.Name.EndsWith('/') && !e.Name.Split('/').Any(part => part.StartsWith('.') || part == "__MACOSX"))
+        // names as '/'-separated paths (zips made on Windows may store '\'; some tools prefix "./"), without macOS's
+        // __MACOSX/ folder and ._ companion files
+        var entries = zip.Entries.Select(e => (Entry: e, Name: RelativeName(e.FullName)))
+            .Where(e => !e.Name.EndsWith('/') && !e.Name.Split('/').Any(part => part.StartsWith("._", StringComparison.Ordinal) || part == "__MACOSX"))
             .ToList();
         var meta = entries
             .Where(e => MaestroMetadata.VersionOf(Path.GetFileName(e.Name)) != null)
@@ -85,7 +86,7 @@ internal sealed class MaestroSource : ICorpusSource
             string metaName = Path.GetFileName(meta.Name);
             string prefix = meta.Name[..^metaName.Length];   // midi_filename is relative to the metadata's folder
             var byName = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
-            foreach (var (entry, name) in entries) byName[name] = entry;   // a name stored twice (legal in zips): the last wins, as unzip does
+            foreach (var (entry, name) in entries) byName.TryAdd(name, entry);   // a name stored twice (legal in zips): the first, as ZipArchive.GetEntry gives it
             items = rows.Select(r => !IsInside(r.MidiFilename) ? new MidiItem(r.MidiFilename, "", null, -1, 0, r.Split)
                 : byName.TryGetValue(prefix + r.MidiFilename.Replace('\\', '/'), out ZipArchiveEntry? e) ? Item(zipPath, e, r.MidiFilename, r.Split)
                 : new MidiItem(r.MidiFilename, zipPath, prefix + r.MidiFilename, -1, 0, r.Split)).ToList();
@@ -118,6 +119,13 @@ internal sealed class MaestroSource : ICorpusSource
 
     private static MidiItem Item(string zipPath, ZipArchiveEntry e, string relative, DataSplit? split) =>
         new(relative, zipPath, e.FullName, e.Length, e.LastWriteTime.UtcTicks, split);
+
+    private static string RelativeName(string fullName)
+    {
+        string name = fullName.Replace('\\', '/');
+        while (name.StartsWith("./", StringComparison.Ordinal)) name = name[2..];
+        return name;
+    }
 
     // metadata naming a file outside the dataset folder is treated as missing, never followed
     private static bool IsInside(string relative) =>

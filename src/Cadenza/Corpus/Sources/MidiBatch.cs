@@ -9,7 +9,11 @@ internal static class MidiBatch
     /// <summary>Reads every item; a file that cannot be read becomes a skipped entry with its reason, never an exception.</summary>
     /// <param name="cacheRoot">The path the cache file is keyed on (the corpus folder or the zip).</param>
     /// <param name="items">The files, in corpus order; all entries of one zip share its <see cref="MidiItem.Location"/>.</param>
-    public static CorpusFile[] Read(string cacheRoot, IReadOnlyList<MidiItem> items, CorpusOptions options, IProgress<int>? progress)
+    /// <remarks>
+    /// With <see cref="CorpusOptions.MaxPieces"/> the files are read in chunks of <see cref="ChunkFiles"/>, so that a
+    /// reader that stops there also stops the parsing; without it, in one batch, the best share of work between threads.
+    /// </remarks>
+    public static IEnumerable<CorpusFile> Read(string cacheRoot, IReadOnlyList<MidiItem> items, CorpusOptions options, IProgress<int>? progress)
     {
         NoteCache? cache = null;
         if (options.UseCache)
@@ -18,50 +22,69 @@ internal static class MidiBatch
             cache = NoteCache.Load(NoteCache.PathFor(options.ResolveCacheDirectory(), cacheRoot, mode));
         }
 
-        var results = new CorpusFile[items.Count];
+        int chunk = options.MaxPieces is null ? Math.Max(1, items.Count) : ChunkFiles;
+        var read = new List<(string Path, NoteCache.Entry Entry)>();
         int fromCache = 0, done = 0;
+        bool complete = false;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
-        // ZipArchive is not thread-safe: each worker opens the zip for itself (cheap: the central directory only)
-        Parallel.For(0, items.Count, parallel, () => (ZipArchive?)null, (i, _, zip) =>
+        try
         {
-            MidiItem item = items[i];
-            if (item.Location.Length == 0)
+            for (int lo = 0; lo < items.Count; lo += chunk)
             {
-                results[i] = PieceBuilder.Skipped(item.Relative, "the metadata names a path outside the dataset folder; not followed", item.Size, item.Split);
+                int first = lo;
+                var results = new CorpusFile[Math.Min(chunk, items.Count - lo)];
+                // ZipArchive is not thread-safe: each worker opens the zip for itself (cheap: the central directory only)
+                Parallel.For(first, first + results.Length, parallel, () => (ZipArchive?)null, (i, _, zip) =>
+                {
+                    MidiItem item = items[i];
+                    if (item.Location.Length == 0)
+                    {
+                        results[i - first] = PieceBuilder.Skipped(item.Relative, "the metadata names a path outside the dataset folder; not followed", item.Size, item.Split);
+                    }
+                    else if (cache != null && cache.TryGet(item.Relative, item.Size, item.MTimeTicks, out NoteCache.Entry hit))
+                    {
+                        results[i - first] = new CorpusFile(item.Relative, hit.Notes, hit.Status, hit.Reason, item.Size, item.Split) { FromCache = true };
+                        Interlocked.Increment(ref fromCache);
+                    }
+                    else if (item.Entry is null)
+                    {
+                        results[i - first] = CorpusReader.ReadOne(item.Location, item.Relative, item.Size, options) with { Split = item.Split };
+                    }
+                    else
+                    {
+                        zip ??= OpenZip(item.Location);
+                        results[i - first] = ReadEntry(zip, item, options);
+                    }
+                    progress?.Report(Interlocked.Increment(ref done));
+                    return zip;
+                }, zip => zip?.Dispose());
+                if (cache != null)   // the whole chunk was parsed: all of it is cached, even if the reader stops inside it
+                    for (int i = 0; i < results.Length; i++)
+                        read.Add((results[i].Path, new NoteCache.Entry(items[first + i].Size, items[first + i].MTimeTicks, results[i].Status, results[i].Reason, results[i].Notes)));
+                foreach (CorpusFile f in results) yield return f;
             }
-            else if (cache != null && cache.TryGet(item.Relative, item.Size, item.MTimeTicks, out NoteCache.Entry hit))
-            {
-                results[i] = new CorpusFile(item.Relative, hit.Notes, hit.Status, hit.Reason, item.Size, item.Split) { FromCache = true };
-                Interlocked.Increment(ref fromCache);
-            }
-            else if (item.Entry is null)
-            {
-                results[i] = CorpusReader.ReadOne(item.Location, item.Relative, item.Size, options) with { Split = item.Split };
-            }
-            else
-            {
-                zip ??= OpenZip(item.Location);
-                results[i] = ReadEntry(zip, item, options);
-            }
-            progress?.Report(Interlocked.Increment(ref done));
-            return zip;
-        }, zip => zip?.Dispose());
-
-        if (cache != null && fromCache < items.Count)
+            complete = true;
+        }
+        finally
         {
-            try
+            if (cache != null && fromCache < read.Count)
             {
-                // one split read: the other splits' entries stay, so that reading them next is still a cache hit
-                cache.Save(results.Select((f, i) => (f.Path, new NoteCache.Entry(items[i].Size, items[i].MTimeTicks, f.Status, f.Reason, f.Notes))),
-                           replace: options.Split is null);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // an unwritable cache folder only costs speed next time
+                try
+                {
+                    // a whole corpus read replaces the cache (files gone are forgotten); part of one (a split, or a
+                    // read stopped at --max-pieces) adds to it, so that the rest is still a cache hit next time
+                    cache.Save(read, replace: complete && options.Split is null);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // an unwritable cache folder only costs speed next time
+                }
             }
         }
-        return results;
     }
+
+    /// <summary>Files per parallel batch when the read may stop early.</summary>
+    public const int ChunkFiles = 256;
 
     /// <summary>Opens a zip for reading, turning an unreadable archive into one line naming it.</summary>
     /// <exception cref="CorpusException">The file is missing or not a zip.</exception>
