@@ -98,6 +98,7 @@ public static class TfjsFormat
                     : $"LSTM layer '{lstms[l].Name}' feeds another LSTM but does not return sequences");
         }
         string[] outputs = outputLayers.Select(o => o![0]!.GetValue<string>()).ToArray();
+        if (outputs.Distinct().Count() != outputs.Length) throw new ModelFormatException(source, $"output_layers names a layer twice ({string.Join(", ", outputs)})");
 
         JsonNode? meta = root["userDefinedMetadata"]?["cadenza"];
         string[] featureNames = meta?["features"]?.AsArray().Select(f => f!.GetValue<string>()).ToArray()
@@ -171,6 +172,7 @@ public static class TfjsFormat
             {
                 string name = w!["name"]!.GetValue<string>();
                 int[] shape = w["shape"]!.AsArray().Select(s => s!.GetValue<int>()).ToArray();
+                if (shape.Any(d => d < 0)) throw new ModelFormatException(source, $"weight '{name}' has a negative dimension [{string.Join(",", shape)}]");
                 long count = shape.Aggregate(1L, (a, b) => a * b);
                 Encoding encoding = Encoding.Of(w, name, source);
                 long size = count * encoding.Bytes;
@@ -196,7 +198,8 @@ public static class TfjsFormat
 
     // How a weight is stored in the shards: float32, or quantised by tensorflowjs_converter (--quantize_float16,
     // --quantize_uint8, --quantize_uint16: value = q·scale + min). Other dtypes (int32, bool) are skipped over.
-    private readonly record struct Encoding(string Dtype, int Bytes, bool Float, float Scale, float Min)
+    // TF.js dequantises in double (JavaScript numbers) and rounds once into a Float32Array: so does Decode
+    private readonly record struct Encoding(string Dtype, int Bytes, bool Float, double Scale, double Min)
     {
         public static Encoding Of(JsonNode w, string name, string source)
         {
@@ -208,8 +211,8 @@ public static class TfjsFormat
                 {
                     "float16" => new Encoding(stored, 2, true, 1, 0),
                     "uint8" or "uint16" => new Encoding(stored, stored == "uint8" ? 1 : 2, true,
-                        q["scale"]?.GetValue<float>() ?? throw new ModelFormatException(source, $"weight '{name}': {stored} quantisation without a scale"),
-                        q["min"]?.GetValue<float>() ?? 0f),
+                        q["scale"]?.GetValue<double>() ?? throw new ModelFormatException(source, $"weight '{name}': {stored} quantisation without a scale"),
+                        q["min"]?.GetValue<double>() ?? throw new ModelFormatException(source, $"weight '{name}': {stored} quantisation without a min")),
                     _ => throw new ModelFormatException(source, $"weight '{name}' is quantised as {stored}; float16, uint8 and uint16 are supported"),
                 };
             }
@@ -228,8 +231,8 @@ public static class TfjsFormat
             switch (Dtype)
             {
                 case "float16": for (int i = 0; i < count; i++) values[i] = (float)BitConverter.ToHalf(data.Slice(2 * i, 2)); break;
-                case "uint8": for (int i = 0; i < count; i++) values[i] = data[i] * Scale + Min; break;
-                case "uint16": for (int i = 0; i < count; i++) values[i] = BitConverter.ToUInt16(data.Slice(2 * i, 2)) * Scale + Min; break;
+                case "uint8": for (int i = 0; i < count; i++) values[i] = (float)(data[i] * Scale + Min); break;
+                case "uint16": for (int i = 0; i < count; i++) values[i] = (float)(BitConverter.ToUInt16(data.Slice(2 * i, 2)) * Scale + Min); break;
                 default: MemoryMarshal.Cast<byte, float>(data).CopyTo(values); break;
             }
             return values;
