@@ -121,6 +121,10 @@ internal sealed class BachDoodleSource : ICorpusSource
                 {
                     broken = $"corrupt gzip data after line {last} ({e.Message.ReplaceLineEndings(" ")}); the rest of the shard is skipped";
                 }
+                catch (IOException e)   // a read error half way (a network disk, a bad sector): this shard ends, the corpus goes on
+                {
+                    broken = $"read error after line {last} ({e.Message.ReplaceLineEndings(" ")}); the rest of the shard is skipped";
+                }
                 if (broken != null)
                 {
                     yield return PieceBuilder.Skipped($"{name}:{last + 1}", broken, 0);

@@ -124,6 +124,10 @@ internal sealed partial class TfRecordSource : ICorpusSource
             {
                 broken = $"corrupt gzip data after record {last} ({e.Message.ReplaceLineEndings(" ")}); the rest of the file is skipped";
             }
+            catch (IOException e)   // a read error half way (a network disk, a bad sector): this file ends, the corpus goes on
+            {
+                broken = $"read error after record {last} ({e.Message.ReplaceLineEndings(" ")}); the rest of the file is skipped";
+            }
             if (broken != null)
             {
                 yield return PieceBuilder.Skipped($"{name}#{last + 1}", broken, 0, split);
