@@ -6,9 +6,8 @@ namespace Cadenza.Midi;
 /// <remarks>
 /// A lying chunk length must be caught here, from the bytes that are really there, so that no reader ever
 /// allocates or seeks by it. Files with an unusual but legal layout (longer MThd, unknown chunks, a track count
-/// that disagrees with the chunks present, as mido tolerates, sysex events, meta events of unusual lengths) are
-/// normalised into a plain SMF that
-/// NAudio reads as mido would.
+/// that disagrees with the chunks present, as mido tolerates; sysex, system messages, meta events of unusual lengths,
+/// running status across a meta event) are normalised into a plain SMF that NAudio reads as mido would.
 /// </remarks>
 internal static class MidiChunks
 {
