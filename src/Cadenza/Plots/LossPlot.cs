@@ -35,10 +35,11 @@ public static class LossPlot
         }
         plot.Title("Training loss per epoch (validation dashed)");
         plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };   // no epoch 1.2
         plot.YLabel("total / step / duration loss");
         plot.Axes.Right.Label.Text = "pitch loss (nats)";
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);   // below the axes: inside them it covered the curves' right end
         if (epochs.Length == 1) plot.Axes.SetLimitsX(0.5, 1.5);
-        PlotFile.SavePng(plot, path, 900, 560);
+        PlotFile.SavePng(plot, path, 900, 620);
     }
 }
