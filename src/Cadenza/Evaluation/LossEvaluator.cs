@@ -29,7 +29,7 @@ public static class LossEvaluator
     public static HeldOutLoss Evaluate(MusicModel model, WindowSet windows, int threads = 0, int batch = DefaultBatch)
     {
         ModelConfig c = model.Config;
-        if (!c.Features.SequenceEqual(["pitch", "step", "duration"]))
+        if (!c.Features.SequenceEqual(NoteFeatures.Names))
             throw new EvaluationException($"the model reads ({string.Join(", ", c.Features)}); evaluation needs (pitch, step, duration) inputs");
         if (windows.SequenceLength != c.SequenceLength)
             throw new EvaluationException($"windows of {windows.SequenceLength} notes do not fit a model reading {c.SequenceLength}");

@@ -14,6 +14,9 @@ public static class NoteFeatures
     /// <summary>Feature columns: pitch, step, duration.</summary>
     public const int PitchColumn = 0, StepColumn = 1, DurationColumn = 2;
 
+    /// <summary>The features' names, in column order, as a model's config names its inputs and heads.</summary>
+    public static readonly string[] Names = ["pitch", "step", "duration"];
+
     /// <summary>Writes the features of <paramref name="notes"/> (already sorted by start) into <paramref name="features"/> [n × 3].</summary>
     /// <exception cref="ArgumentException">The destination is shorter than 3 × notes.</exception>
     public static void ToFeatures(ReadOnlySpan<Note> notes, Span<float> features)

@@ -58,6 +58,7 @@ public static class TrainJob
                 throw new TrainingException($"{request.Output}: nothing to resume (no config.json); train without --resume first");
             modelConfig = ModelStore.Load(request.Output).Config;
         }
+        Trainer.RequireNoteWindows(modelConfig);
         var midi = new MidiReadSettings { Instruments = t.Instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged };
         var corpus = request.Corpus with
         {

@@ -3,6 +3,7 @@ using Cadenza.Common;
 using Cadenza.Corpus;
 using Cadenza.Model;
 using Cadenza.Nn;
+using Cadenza.Notes;
 
 namespace Cadenza.Training;
 
@@ -47,11 +48,23 @@ public sealed class Trainer
     /// <summary>Threads the training step uses for this configuration on this machine.</summary>
     public static int EffectiveThreads(TrainingConfig config) => config.Threads > 0 ? config.Threads : Math.Min(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Training windows hold (pitch, step, duration) per note in that order; a model reading other inputs (a velocity
+    /// feature, another order) can be imported, inspected and exported, but not trained on them yet.
+    /// </summary>
+    /// <exception cref="TrainingException">The model's inputs are not (pitch, step, duration).</exception>
+    public static void RequireNoteWindows(ModelConfig config)
+    {
+        if (!config.Features.SequenceEqual(NoteFeatures.Names))
+            throw new TrainingException($"training reads (pitch, step, duration) note windows; this model's inputs are ({string.Join(", ", config.Features)})");
+    }
+
     /// <summary>Trains until the epochs are done, patience runs out or <paramref name="cancel"/> fires.</summary>
     /// <exception cref="TrainingException">A non-finite loss, or an unusable checkpoint on resume.</exception>
     public TrainingResult Run(bool resume, CancellationToken cancel = default)
     {
         ModelConfig mc = _model.Config;
+        RequireNoteWindows(mc);
         int heads = mc.Heads.Length;
         int[] labelColumns = mc.Heads.Select(h => Array.IndexOf(mc.Features, h.Name)).ToArray();
         int batchSize = _config.BatchSize;

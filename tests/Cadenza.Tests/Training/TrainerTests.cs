@@ -79,6 +79,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Prepare_ModelWithVelocityInput_OneLineErrorBeforeReadingAnything()
+    {
+        using var dir = new TempDir();
+        TrainRequest request = Request(dir.File("model"), 1);
+        var velocity = new ModelConfig
+        {
+            Features = ["pitch", "step", "duration", "velocity"],
+            Heads = [.. ModelConfig.Paper.Heads, new HeadConfig("velocity", 1, HeadKind.Regression, 1f)],
+        };
+        var e = Assert.Throws<TrainingException>(() => TrainJob.Prepare(request with { Model = velocity }));
+        Assert.Contains("(pitch, step, duration, velocity)", e.Message);
+        Assert.False(Directory.Exists(dir.File("model")));
+    }
+
+    [Fact]
     public void EarlyStopping_RestoresBestEpochWeights()
     {
         // a huge learning rate makes training loss worse after the first epochs; patience 1 stops and restores the best
