@@ -8,21 +8,24 @@ namespace Cadenza.Corpus;
 /// </summary>
 /// <remarks>
 /// Features are computed once per piece over the whole piece (so a window's first step is relative to the note
-/// before it, as in the tutorial). Windows are addressed by index; <see cref="Fill"/> gathers a batch into
+/// before it, as in the tutorial). Windows are addressed by index; <c>Fill</c> gathers a batch into
 /// caller-owned buffers without allocating.
 /// </remarks>
 public sealed class WindowSet
 {
-    private readonly float[][] _features;   // per piece [n × 3]: pitch, step, duration (raw)
+    private readonly float[][] _features;   // per piece [n × Width]: the features, raw (pitch, step, duration by default)
     private readonly int[] _piece;          // window → piece
     private readonly int[] _start;          // window → first note
 
     /// <summary>Builds the windows of <paramref name="pieces"/> (each sorted by start).</summary>
-    public WindowSet(IReadOnlyList<Note[]> pieces, int sequenceLength)
+    /// <param name="features">The note features per window row, in order (see <see cref="NoteFeatures.Known"/>);
+    /// null: pitch, step, duration.</param>
+    public WindowSet(IReadOnlyList<Note[]> pieces, int sequenceLength, IReadOnlyList<string>? features = null)
     {
         if (sequenceLength < 1) throw new ArgumentOutOfRangeException(nameof(sequenceLength));
         SequenceLength = sequenceLength;
-        _features = pieces.Select(p => NoteFeatures.ToFeatures(p)).ToArray();
+        Width = features?.Count ?? NoteFeatures.Width;
+        _features = pieces.Select(p => features is null ? NoteFeatures.ToFeatures(p) : NoteFeatures.ToFeatures(p, features)).ToArray();
         long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength));
         if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
         _piece = new int[count];
@@ -41,6 +44,9 @@ public sealed class WindowSet
     /// <summary>Notes per window.</summary>
     public int SequenceLength { get; }
 
+    /// <summary>Features per note.</summary>
+    public int Width { get; }
+
     /// <summary>Number of windows.</summary>
     public int Count => _piece.Length;
 
@@ -51,14 +57,28 @@ public sealed class WindowSet
     public (int Piece, int Start) Locate(int index) => (_piece[index], _start[index]);
 
     /// <summary>
-    /// Gathers windows into <paramref name="inputs"/> [B, T, 3] (pitch / <paramref name="pitchScale"/>, step, duration)
+    /// Gathers windows of pitch, step, duration into <paramref name="inputs"/> [B, T, 3] (pitch / <paramref name="pitchScale"/>)
     /// and <paramref name="labels"/> [B, labelColumns.Length]: for each label column, that feature of the next note
     /// (pitch as the raw MIDI number, a class index).
     /// </summary>
     public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, float pitchScale, ReadOnlySpan<int> labelColumns)
     {
-        const int width = NoteFeatures.Width;
-        int t = SequenceLength, stride = labelColumns.Length;
+        Span<float> inputScales = [pitchScale, 1f, 1f];
+        Span<float> labelScales = stackalloc float[labelColumns.Length];
+        labelScales.Fill(1f);
+        Fill(windows, inputs, labels, inputScales, labelColumns, labelScales);
+    }
+
+    /// <summary>
+    /// Gathers windows into <paramref name="inputs"/> [B, T, Width], each feature divided by its
+    /// <paramref name="inputScales"/> entry, and <paramref name="labels"/> [B, labelColumns.Length]: for each label
+    /// column, that feature of the next note divided by its <paramref name="labelScales"/> entry.
+    /// </summary>
+    public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, ReadOnlySpan<float> inputScales,
+                     ReadOnlySpan<int> labelColumns, ReadOnlySpan<float> labelScales)
+    {
+        int width = Width, t = SequenceLength, stride = labelColumns.Length;
+        if (inputScales.Length != width) throw new ArgumentException($"{inputScales.Length} input scales for {width} features", nameof(inputScales));
         for (int b = 0; b < windows.Length; b++)
         {
             int w = windows[b];
@@ -66,9 +86,13 @@ public sealed class WindowSet
             int s = _start[w];
             Span<float> x = inputs.Slice(b * t * width, t * width);
             f.Slice(s * width, t * width).CopyTo(x);
-            for (int i = NoteFeatures.PitchColumn; i < x.Length; i += width) x[i] /= pitchScale;
+            for (int j = 0; j < width; j++)
+            {
+                float scale = inputScales[j];
+                if (scale != 1f) for (int i = j; i < x.Length; i += width) x[i] /= scale;
+            }
             ReadOnlySpan<float> next = f.Slice((s + t) * width, width);
-            for (int c = 0; c < stride; c++) labels[b * stride + c] = next[labelColumns[c]];
+            for (int c = 0; c < stride; c++) labels[b * stride + c] = next[labelColumns[c]] / labelScales[c];
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed class Generator
     public int SequenceLength => _loop.SequenceLength;
 
     /// <summary>
-    /// Generates <see cref="GenerationOptions.Notes"/> notes after <paramref name="seed"/> (raw features [T × 3]:
+    /// Generates <see cref="GenerationOptions.Notes"/> notes after <paramref name="seed"/> (raw features [T × F], the model's inputs:
     /// MIDI pitch, step, duration). The first generated note starts at its predicted step, as in the paper.
     /// </summary>
     public Note[] Generate(ReadOnlySpan<float> seed, GenerationOptions options)

@@ -51,6 +51,19 @@ public sealed record ModelConfig
     [JsonIgnore]
     public int InputSize => Features.Length;
 
+    /// <summary>What a velocity input is divided by (and a velocity regression head predicts on the same scale).</summary>
+    public const float VelocityScale = 127f;
+
+    /// <summary>What input <paramref name="feature"/> is divided by: pitch by <see cref="PitchScale"/>, velocity by 127, the rest by 1.</summary>
+    public float InputScale(string feature) => feature switch { "pitch" => PitchScale, "velocity" => VelocityScale, _ => 1f };
+
+    /// <summary>What a head's label is divided by: a class head predicts the raw value (a class index), a regression head the input's scale.</summary>
+    public float LabelScale(HeadConfig head) => head.Kind == HeadKind.Classes ? 1f : InputScale(head.Name);
+
+    /// <summary>How training windows feed this model: each input's divisor, and per head the input column it predicts and the label's divisor.</summary>
+    public (float[] InputScales, int[] LabelColumns, float[] LabelScales) WindowLayout() =>
+        (Features.Select(InputScale).ToArray(), Heads.Select(h => Array.IndexOf(Features, h.Name)).ToArray(), Heads.Select(LabelScale).ToArray());
+
     /// <summary>Keras's automatic name of LSTM layer <paramref name="index"/>: lstm, lstm_1, lstm_2, ….</summary>
     public static string LstmName(int index) => index == 0 ? "lstm" : $"lstm_{index}";
 

@@ -17,6 +17,37 @@ public static class NoteFeatures
     /// <summary>The features' names, in column order, as a model's config names its inputs and heads.</summary>
     public static readonly string[] Names = ["pitch", "step", "duration"];
 
+    /// <summary>Every note feature a model may read or predict: the three above and the note's velocity.</summary>
+    public static readonly string[] Known = ["pitch", "step", "duration", "velocity"];
+
+    /// <summary>
+    /// The features named by <paramref name="names"/> (each one of <see cref="Known"/>) of <paramref name="notes"/>
+    /// (already sorted by start), as a new [n × names] array: pitch and velocity as MIDI numbers, step and duration in
+    /// seconds.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not a known feature.</exception>
+    public static float[] ToFeatures(ReadOnlySpan<Note> notes, IReadOnlyList<string> names)
+    {
+        int width = names.Count;
+        int[] kinds = names.Select(n => Array.IndexOf(Known, n) is var k and >= 0 ? k : throw new ArgumentException($"'{n}' is not a note feature ({string.Join(", ", Known)})", nameof(names))).ToArray();
+        var features = new float[notes.Length * width];
+        double previousStart = notes.Length > 0 ? notes[0].Start : 0;
+        for (int i = 0; i < notes.Length; i++)
+        {
+            ref readonly Note n = ref notes[i];
+            for (int j = 0; j < width; j++)
+                features[i * width + j] = kinds[j] switch
+                {
+                    0 => n.Pitch,
+                    1 => (float)(n.Start - previousStart),
+                    2 => (float)(n.End - n.Start),
+                    _ => n.Velocity,
+                };
+            previousStart = n.Start;
+        }
+        return features;
+    }
+
     /// <summary>Writes the features of <paramref name="notes"/> (already sorted by start) into <paramref name="features"/> [n × 3].</summary>
     /// <exception cref="ArgumentException">The destination is shorter than 3 × notes.</exception>
     public static void ToFeatures(ReadOnlySpan<Note> notes, Span<float> features)

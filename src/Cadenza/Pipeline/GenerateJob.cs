@@ -75,9 +75,12 @@ public static class GenerateJob
         var warnings = new List<string>();
         string Out(string suffix) { string p = output + suffix; files.Add(p); return p; }
 
-        var midiSettings = new MidiWriteSettings { Program = request.Program, Velocity = request.Velocity };
+        // a model that predicts velocity plays its own dynamics; the paper's model writes every note at one velocity
+        bool velocity = model.Config.Features.Contains("velocity");
+        var midiSettings = new MidiWriteSettings { Program = request.Program, Velocity = velocity ? null : request.Velocity };
         MidiWriter.Write(Out(".mid"), notes, midiSettings);
-        AtomicFile.Write(Out(".csv"), s => { using var w = new StreamWriter(s, leaveOpen: true); NotesCsv.Write(w, notes, NotesCsv.GeneratedColumns, origin: 0); });
+        string[] columns = velocity ? [.. NotesCsv.GeneratedColumns, "velocity"] : NotesCsv.GeneratedColumns;
+        AtomicFile.Write(Out(".csv"), s => { using var w = new StreamWriter(s, leaveOpen: true); NotesCsv.Write(w, notes, columns, origin: 0); });
         string title = $"{Path.GetFileName(output)}: {notes.Length} notes, temperature {request.Options.Temperature}";
         PianoRoll.Write(Out(".pianoroll.png"), notes, title);
         DistributionPlot.Write(Out(".distributions.png"), NoteStatistics.Of([notes]), TrainingStatistics(corpus));
@@ -100,7 +103,7 @@ public static class GenerateJob
         return new GenerateOutcome(notes, files, description, elapsed, audio, warnings);
     }
 
-    /// <summary>The seed window (raw features [T × 3]) and a description of where it came from; <paramref name="corpus"/> is the model's recorded corpus section.</summary>
+    /// <summary>The seed window (raw features [T × F], the model's inputs) and a description of where it came from; <paramref name="corpus"/> is the model's recorded corpus section.</summary>
     public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model, JsonObject? corpus)
     {
         int t = model.Config.SequenceLength;
@@ -109,7 +112,7 @@ public static class GenerateJob
             Note[] notes = MidiReader.Read(request.SeedMidi, new MidiReadSettings { Instruments = request.SeedInstrument }).Notes;
             if (notes.Length < t)
                 throw new GenerationException($"{request.SeedMidi}: {notes.Length} notes, but a seed needs the model's sequence length of {t}");
-            return (NoteFeatures.ToFeatures(notes.AsSpan(0, t)), $"the first {t} notes of {request.SeedMidi}");
+            return (NoteFeatures.ToFeatures(notes.AsSpan(0, t), model.Config.Features), $"the first {t} notes of {request.SeedMidi}");
         }
         JsonArray? seeds = corpus?["seeds"]?.AsArray();
         if (seeds is null || seeds.Count == 0)

@@ -72,13 +72,13 @@ public static class TrainJob
         bool bySource = t.Validation is null && CorpusSplit.HasSourceSplit(files);
         var (train, validation) = bySource ? CorpusSplit.BySource(files) : CorpusSplit.ByFile(files, t.Validation ?? TrainingConfig.DefaultValidation, t.Seed);
         string method = bySource ? "the source's train / validation split" : "by file";
-        var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength);
-        WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength) : null;
+        var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features);
+        WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features) : null;
         if (trainWindows.Count < t.BatchSize)
             throw new TrainingException($"{request.Source}: {trainWindows.Count} training windows are fewer than one batch of {t.BatchSize}; add music or lower --batch-size");
         MusicModel model = MusicModel.Create(modelConfig, t.Seed);
         return new PreparedTraining(request, model, summary, train, validation, trainWindows, valWindows,
-            CorpusSection(request.Source, t, summary, train, validation, trainWindows, valWindows, method), method);
+            CorpusSection(request.Source, t, modelConfig.Features, summary, train, validation, trainWindows, valWindows, method), method);
     }
 
     /// <summary>Trains the prepared model; the folder is complete after every epoch, so an interrupted run leaves a usable model.</summary>
@@ -104,7 +104,7 @@ public static class TrainJob
         return trainer.Run(p.Request.Resume, cancel);
     }
 
-    private static JsonObject CorpusSection(string source, TrainingConfig t, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
+    private static JsonObject CorpusSection(string source, TrainingConfig t, string[] features, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
                                            WindowSet trainWindows, WindowSet? valWindows, string splitMethod)
     {
         NoteStatistics stats = NoteStatistics.Of(train.Select(f => f.Notes));
@@ -114,9 +114,10 @@ public static class TrainJob
         {
             var (piece, start) = trainWindows.Locate(rng.NextInt(trainWindows.Count));
             Note[] notes = train[piece].Notes;
-            float[] features = NoteFeatures.ToFeatures(notes.AsSpan(start, trainWindows.SequenceLength));
-            features[NoteFeatures.StepColumn] = (float)NoteFeatures.Step(notes, start);   // the window's first step, as training saw it
-            seeds.Add(new JsonObject { ["file"] = train[piece].Path, ["note"] = start, ["features"] = new JsonArray(features.Select(f => (JsonNode)f).ToArray()) });
+            float[] window = NoteFeatures.ToFeatures(notes.AsSpan(start, trainWindows.SequenceLength), features);
+            int step = Array.IndexOf(features, "step");
+            if (step >= 0) window[step] = (float)NoteFeatures.Step(notes, start);   // the window's first step, as training saw it
+            seeds.Add(new JsonObject { ["file"] = train[piece].Path, ["note"] = start, ["features"] = new JsonArray(window.Select(f => (JsonNode)f).ToArray()) });
         }
         return new JsonObject
         {

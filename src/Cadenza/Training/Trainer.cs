@@ -49,14 +49,14 @@ public sealed class Trainer
     public static int EffectiveThreads(TrainingConfig config) => config.Threads > 0 ? config.Threads : Math.Min(2, Environment.ProcessorCount);
 
     /// <summary>
-    /// Training windows hold (pitch, step, duration) per note in that order; a model reading other inputs (a velocity
-    /// feature, another order) can be imported, inspected and exported, but not trained on them yet.
+    /// Training windows are cut from notes: every input must be a note feature (pitch, step, duration, velocity), each
+    /// once. A model reading anything else can be imported, inspected and exported, but not trained.
     /// </summary>
-    /// <exception cref="TrainingException">The model's inputs are not (pitch, step, duration).</exception>
+    /// <exception cref="TrainingException">An input is not a note feature, or appears twice.</exception>
     public static void RequireNoteWindows(ModelConfig config)
     {
-        if (!config.Features.SequenceEqual(NoteFeatures.Names))
-            throw new TrainingException($"training reads (pitch, step, duration) note windows; this model's inputs are ({string.Join(", ", config.Features)})");
+        if (config.Features.Any(f => !NoteFeatures.Known.Contains(f)) || config.Features.Distinct().Count() != config.Features.Length)
+            throw new TrainingException($"training reads windows of note features ({string.Join(", ", NoteFeatures.Known)}), each once; this model's inputs are ({string.Join(", ", config.Features)})");
     }
 
     /// <summary>Trains until the epochs are done, patience runs out or <paramref name="cancel"/> fires.</summary>
@@ -66,7 +66,7 @@ public sealed class Trainer
         ModelConfig mc = _model.Config;
         RequireNoteWindows(mc);
         int heads = mc.Heads.Length;
-        int[] labelColumns = mc.Heads.Select(h => Array.IndexOf(mc.Features, h.Name)).ToArray();
+        var (inputScales, labelColumns, labelScales) = mc.WindowLayout();
         int batchSize = _config.BatchSize;
         int batches = _train.Count / batchSize;
         float[] weights = _model.Parameters.Values;
@@ -135,7 +135,7 @@ public sealed class Trainer
                     _saveModel(_model, history);
                     return new TrainingResult(history, bestEpoch, bestLoss, monitor, false, true);
                 }
-                _train.Fill(permutation.AsSpan(b * batchSize, batchSize), inputs, labels, mc.PitchScale, labelColumns);
+                _train.Fill(permutation.AsSpan(b * batchSize, batchSize), inputs, labels, inputScales, labelColumns, labelScales);
                 float loss = workers.Compute(inputs, labels, batchSize, headLosses);
                 if (!float.IsFinite(loss))
                 {
@@ -227,6 +227,7 @@ public sealed class Trainer
     public static (double Total, double[] Heads) Evaluate(MusicNetwork network, WindowSet set, int batchSize, int[] labelColumns)
     {
         ModelConfig mc = network.Model.Config;
+        var (inputScales, _, labelScales) = mc.WindowLayout();
         int heads = mc.Heads.Length;
         batchSize = Math.Min(batchSize, network.MaxBatch);
         var inputs = new float[batchSize * mc.SequenceLength * mc.InputSize];
@@ -239,7 +240,7 @@ public sealed class Trainer
         {
             int n = Math.Min(batchSize, set.Count - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
-            set.Fill(indices.AsSpan(0, n), inputs, labels, mc.PitchScale, labelColumns);
+            set.Fill(indices.AsSpan(0, n), inputs, labels, inputScales, labelColumns, labelScales);
             network.Forward(inputs, n);
             total += network.Loss(labels, n, headLosses) * (double)n;
             for (int h = 0; h < heads; h++) sums[h] += headLosses[h] * (double)n;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Cadenza.Corpus;
+using Cadenza.Generation;
 using Cadenza.Model;
 using Cadenza.Notes;
 using Cadenza.Pipeline;
@@ -79,18 +80,46 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Prepare_ModelWithVelocityInput_OneLineErrorBeforeReadingAnything()
+    public void Prepare_ModelWithAnInputThatIsNotANoteFeature_OneLineErrorBeforeReadingAnything()
     {
         using var dir = new TempDir();
         TrainRequest request = Request(dir.File("model"), 1);
-        var velocity = new ModelConfig
+        var loudness = new ModelConfig
+        {
+            Features = ["pitch", "step", "duration", "loudness"],
+            Heads = [.. ModelConfig.Paper.Heads, new HeadConfig("loudness", 1, HeadKind.Regression, 1f)],
+        };
+        var e = Assert.Throws<TrainingException>(() => TrainJob.Prepare(request with { Model = loudness }));
+        Assert.Contains("(pitch, step, duration, loudness)", e.Message);
+        Assert.False(Directory.Exists(dir.File("model")));
+    }
+
+    [Fact]
+    public void VelocityModel_TrainsAndGeneratesItsOwnDynamics()
+    {
+        using var dir = new TempDir();
+        var velocity = Tiny with
         {
             Features = ["pitch", "step", "duration", "velocity"],
             Heads = [.. ModelConfig.Paper.Heads, new HeadConfig("velocity", 1, HeadKind.Regression, 1f)],
         };
-        var e = Assert.Throws<TrainingException>(() => TrainJob.Prepare(request with { Model = velocity }));
-        Assert.Contains("(pitch, step, duration, velocity)", e.Message);
-        Assert.False(Directory.Exists(dir.File("model")));
+        TrainRequest request = Request(dir.File("model"), 2) with { Model = velocity };
+        PreparedTraining prepared = TrainJob.Prepare(request);
+        Assert.Equal(4, prepared.TrainWindows.Width);
+        TrainingResult result = TrainJob.Run(prepared);
+        Assert.All(result.History, e => Assert.True(double.IsFinite(e.HeadLosses[3])));   // the velocity head's loss
+
+        // the demo corpus plays at several velocities; the model's own dynamics reach the MIDI and the CSV
+        string output = dir.File("piece");
+        GenerateOutcome o = GenerateJob.Run(new GenerateRequest
+        {
+            ModelPath = dir.File("model"), Output = output, Audio = [], Options = new GenerationOptions { Notes = 40, Seed = 3 },
+        });
+        Assert.All(o.Notes, n => Assert.InRange(n.Velocity, 1, 127));
+        Assert.NotEqual(Note.DefaultVelocity, o.Notes[0].Velocity);   // not the paper's fixed 100
+        Note[] back = Cadenza.Midi.MidiReader.Read(output + ".mid").Notes;
+        Assert.Equal(o.Notes.Select(n => n.Velocity).Order(), back.Select(n => n.Velocity).Order());
+        Assert.EndsWith(",velocity", File.ReadLines(output + ".csv").First());
     }
 
     [Fact]

@@ -33,6 +33,21 @@ public class WindowSetTests
     }
 
     [Fact]
+    public void Fill_VelocityFeatureFirstAndPitchLast_HandComputed()
+    {
+        // the features in the model's own order; velocity is divided by 127 as an input and as a regression label
+        Note[] notes = [new(62, 0, 0.1, 10), new(64, 0.5, 0.75, 127), new(66, 0.75, 1.75, 64), new(68, 1.0, 1.5, 1)];
+        var set = new WindowSet([notes], sequenceLength: 2, ["velocity", "duration", "step", "pitch"]);
+        Assert.Equal(4, set.Width);
+        var x = new float[8];
+        var y = new float[2];
+        // heads: velocity (regression, label / 127) and pitch (classes, raw)
+        set.Fill([1], x, y, [127f, 1f, 1f, 128f], [0, 3], [127f, 1f]);
+        Assert.Equal([127 / 127f, 0.25f, 0.5f, 64 / 128f, 64 / 127f, 1.0f, 0.25f, 66 / 128f], x);
+        Assert.Equal([1 / 127f, 68f], y);
+    }
+
+    [Fact]
     public void Split_ByFileDeterministicFromSeed()
     {
         var files = Enumerable.Range(0, 20).Select(i => new CorpusFile($"f{i}.mid", Piece(30, 40), CorpusFileStatus.Usable, "", 100)).ToList();
