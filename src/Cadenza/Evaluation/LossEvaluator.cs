@@ -21,16 +21,17 @@ public static class LossEvaluator
     /// <summary>Windows per forward pass: large enough to keep the GEMMs busy, small enough for the buffers to stay in cache.</summary>
     public const int DefaultBatch = 128;
 
-    private static readonly int[] LabelColumns = [NoteFeatures.PitchColumn, NoteFeatures.StepColumn, NoteFeatures.DurationColumn];
-
     /// <summary>Losses of <paramref name="model"/> on every window of <paramref name="windows"/>.</summary>
     /// <param name="threads">Threads to use; 0 = one per core, at most 2 (the most that pays on this model).</param>
-    /// <exception cref="EvaluationException">The model does not read (pitch, step, duration) windows of this length or has no pitch head.</exception>
+    /// <param name="windows">Windows of the model's input features, in its order.</param>
+    /// <exception cref="EvaluationException">The model does not read pitch, step and duration, or windows of this shape, or has no pitch head.</exception>
     public static HeldOutLoss Evaluate(MusicModel model, WindowSet windows, int threads = 0, int batch = DefaultBatch)
     {
         ModelConfig c = model.Config;
-        if (!c.Features.SequenceEqual(NoteFeatures.Names))
-            throw new EvaluationException($"the model reads ({string.Join(", ", c.Features)}); evaluation needs (pitch, step, duration) inputs");
+        if (NoteFeatures.Names.Any(f => !c.Features.Contains(f)))
+            throw new EvaluationException($"the model reads ({string.Join(", ", c.Features)}); evaluation needs pitch, step and duration among its inputs");
+        if (windows.Width != c.InputSize)
+            throw new EvaluationException($"windows of {windows.Width} features do not fit a model reading {c.InputSize}");
         if (windows.SequenceLength != c.SequenceLength)
             throw new EvaluationException($"windows of {windows.SequenceLength} notes do not fit a model reading {c.SequenceLength}");
         int pitchHead = Array.FindIndex(c.Heads, h => h.Name == "pitch" && h.Kind == HeadKind.Classes);
@@ -67,8 +68,12 @@ public static class LossEvaluator
         ModelConfig c = model.Config;
         batch = Math.Min(batch, hi - lo);
         var network = new MusicNetwork(model, batch);
-        var inputs = new float[batch * c.SequenceLength * c.InputSize];   // [B, T, 3]
-        var labels = new float[batch * LabelColumns.Length];              // [B, 3] pitch, step, duration of the next note
+        var inputs = new float[batch * c.SequenceLength * c.InputSize];   // [B, T, F]
+        var labels = new float[batch * 3];                                // [B, 3] pitch, step, duration of the next note
+        // the labels are raw: the pitch a class index, step and duration in seconds; the inputs scaled as in training
+        float[] inputScales = c.Features.Select(c.InputScale).ToArray();
+        int[] labelColumns = NoteFeatures.Names.Select(f => Array.IndexOf(c.Features, f)).ToArray();
+        ReadOnlySpan<float> labelScales = [1f, 1f, 1f];
         var indices = new int[batch];
         var scratch = new float[heads.Classes];
         Sums sums = default;
@@ -76,7 +81,7 @@ public static class LossEvaluator
         {
             int n = Math.Min(batch, hi - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
-            windows.Fill(indices.AsSpan(0, n), inputs, labels, c.PitchScale, LabelColumns);
+            windows.Fill(indices.AsSpan(0, n), inputs, labels, inputScales, labelColumns, labelScales);
             network.Forward(inputs, n);
             ReadOnlySpan<float> logits = network.HeadOutput(heads.Pitch, n);
             for (int b = 0; b < n; b++)

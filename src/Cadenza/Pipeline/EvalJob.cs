@@ -41,7 +41,7 @@ public static class EvalJob
         var (files, description) = HeldOut(request, corpus, t, warnings, progress);
         List<Note[]> pieces = files.Select(f => f.Notes).ToList();
 
-        HeldOutLoss loss = LossEvaluator.Evaluate(model, new WindowSet(pieces, t), request.Threads);
+        HeldOutLoss loss = LossEvaluator.Evaluate(model, new WindowSet(pieces, t, model.Config.Features), request.Threads);
         NoteStatistics? training = GenerateJob.TrainingStatistics(corpus);
         if (training is null) warnings.Add("the model carries no training-corpus statistics (a TF.js or imported model): the unigram baseline is skipped");
         int classes = model.Config.Heads.First(h => h.Name == "pitch").Units;
@@ -103,8 +103,8 @@ public static class EvalJob
         {
             CorpusFile file = files[rng.NextInt(files.Count)];
             int start = rng.NextInt(file.Notes.Length - t + 1);
-            float[] seed = NoteFeatures.ToFeatures(file.Notes.AsSpan(start, t));
-            seed[NoteFeatures.StepColumn] = (float)NoteFeatures.Step(file.Notes, start);
+            float[] seed = NoteFeatures.ToFeatures(file.Notes.AsSpan(start, t), model.Config.Features);
+            seed[Array.IndexOf(model.Config.Features, "step")] = (float)NoteFeatures.Step(file.Notes, start);
             ulong sampling = rng.NextULong();
             pieces.Add(generator.Generate(seed, options with { Seed = sampling }));
             seeds.Add(new SeedWindow(file.Path, start, sampling));

@@ -120,6 +120,13 @@ public class TrainerTests
         Note[] back = Cadenza.Midi.MidiReader.Read(output + ".mid").Notes;
         Assert.Equal(o.Notes.Select(n => n.Velocity).Order(), back.Select(n => n.Velocity).Order());
         Assert.EndsWith(",velocity", File.ReadLines(output + ".csv").First());
+
+        // and it evaluates: the held-out pitch loss of its pitch, step and duration heads
+        EvalOutcome eval = EvalJob.Run(new EvalRequest
+        {
+            ModelPath = dir.File("model"), Notes = 20, Seeds = 1, PlotPath = null, Corpus = CorpusOptions.Default with { UseCache = false },
+        });
+        Assert.InRange(eval.Report.Loss.PitchNats, 0.5, 6.0);
     }
 
     [Fact]
