@@ -59,10 +59,12 @@ internal static class GenerateCommand
     public static void Print(GenerateOutcome o)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "pitch", "step", "duration", "start", "end");
+        if (o.PredictsVelocity) table.AddColumn("velocity");
         for (int i = 0; i < Math.Min(10, o.Notes.Length); i++)
         {
             Note n = o.Notes[i];
-            table.AddRow((i + 1).ToString(), n.Pitch.ToString(), Ui.F(i == 0 ? n.Start : NoteFeatures.Step(o.Notes, i)), Ui.F(n.Duration), Ui.F(n.Start), Ui.F(n.End));
+            string[] cells = [(i + 1).ToString(), n.Pitch.ToString(), Ui.F(i == 0 ? n.Start : NoteFeatures.Step(o.Notes, i)), Ui.F(n.Duration), Ui.F(n.Start), Ui.F(n.End)];
+            table.AddRow(o.PredictsVelocity ? [.. cells, n.Velocity.ToString()] : cells);
         }
         // no µs/note here: a single run is mostly the JIT compiling the engine; `cadenza bench` measures the steady state
         table.Caption($"first {Math.Min(10, o.Notes.Length)} of {o.Notes.Length} notes, generated in {o.GenerationTime.TotalMilliseconds:F0} ms");

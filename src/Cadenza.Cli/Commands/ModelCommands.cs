@@ -26,7 +26,8 @@ internal static class ModelCommands
             table.Caption($"Total params: {Ui.N(m.ParameterCount)} (all trainable)");
             AnsiConsole.Write(table);
             ModelConfig c = m.Config;
-            AnsiConsole.MarkupLineInterpolated($"input: {c.SequenceLength} notes × ({string.Join(", ", c.Features)}), pitch / {c.PitchScale}; loss weights: {string.Join(", ", c.Heads.Select(h => $"{h.Name} {h.LossWeight}"))}");
+            string scaled = string.Join(", ", c.Features.Where(f => c.InputScale(f) != 1f).Select(f => $"{f} / {c.InputScale(f)}"));
+            AnsiConsole.MarkupLineInterpolated($"input: {c.SequenceLength} notes × ({string.Join(", ", c.Features)}){(scaled.Length > 0 ? ", " + scaled : "")}; loss weights: {string.Join(", ", c.Heads.Select(h => $"{h.Name} {h.LossWeight}"))}");
             return 0;
         }));
         return command;

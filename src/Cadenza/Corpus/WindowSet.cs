@@ -24,7 +24,8 @@ public sealed class WindowSet
     {
         if (sequenceLength < 1) throw new ArgumentOutOfRangeException(nameof(sequenceLength));
         SequenceLength = sequenceLength;
-        Width = features?.Count ?? NoteFeatures.Width;
+        Features = features?.ToArray() ?? NoteFeatures.Names;
+        Width = Features.Length;
         _features = pieces.Select(p => features is null ? NoteFeatures.ToFeatures(p) : NoteFeatures.ToFeatures(p, features)).ToArray();
         long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength));
         if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
@@ -46,6 +47,9 @@ public sealed class WindowSet
 
     /// <summary>Features per note.</summary>
     public int Width { get; }
+
+    /// <summary>The features of each note row, in order.</summary>
+    public string[] Features { get; }
 
     /// <summary>Number of windows.</summary>
     public int Count => _piece.Length;

@@ -30,8 +30,8 @@ public static class LossEvaluator
         ModelConfig c = model.Config;
         if (NoteFeatures.Names.Any(f => !c.Features.Contains(f)))
             throw new EvaluationException($"the model reads ({string.Join(", ", c.Features)}); evaluation needs pitch, step and duration among its inputs");
-        if (windows.Width != c.InputSize)
-            throw new EvaluationException($"windows of {windows.Width} features do not fit a model reading {c.InputSize}");
+        if (!windows.Features.SequenceEqual(c.Features))
+            throw new EvaluationException($"windows of ({string.Join(", ", windows.Features)}) do not fit a model reading ({string.Join(", ", c.Features)})");
         if (windows.SequenceLength != c.SequenceLength)
             throw new EvaluationException($"windows of {windows.SequenceLength} notes do not fit a model reading {c.SequenceLength}");
         int pitchHead = Array.FindIndex(c.Heads, h => h.Name == "pitch" && h.Kind == HeadKind.Classes);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cadenza.Notes;
 
 namespace Cadenza.Model;
 
@@ -59,6 +60,30 @@ public sealed record ModelConfig
 
     /// <summary>What a head's label is divided by: a class head predicts the raw value (a class index), a regression head the input's scale.</summary>
     public float LabelScale(HeadConfig head) => head.Kind == HeadKind.Classes ? 1f : InputScale(head.Name);
+
+    /// <summary>
+    /// Why this model cannot learn from or compose notes, or null when it can: its inputs must be note features
+    /// (pitch, step and duration, optionally velocity), each once, and each predicted by its own head (generation
+    /// feeds every prediction back), pitch by a class head of at least 128 classes, the others by regression heads.
+    /// </summary>
+    public string? NoteModelProblem()
+    {
+        string inputs = $"this model's inputs are ({string.Join(", ", Features)})";
+        if (Features.Distinct().Count() != Features.Length || Features.Any(f => Array.IndexOf(NoteFeatures.Known, f) < 0))
+            return $"the inputs must be note features ({string.Join(", ", NoteFeatures.Known)}), each once; {inputs}";
+        if (NoteFeatures.Names.Any(f => Array.IndexOf(Features, f) < 0))
+            return $"the inputs must include pitch, step and duration; {inputs}";
+        foreach (string f in Features)
+        {
+            HeadConfig? head = Heads.FirstOrDefault(h => h.Name == f);
+            if (head is null) return $"input '{f}' has no head predicting it, so a composed note could not be fed back";
+            if (f == "pitch" && (head.Kind != HeadKind.Classes || head.Units < 128))
+                return $"the pitch head must be a class head of at least 128 classes (MIDI pitches), not {head.Kind.ToString().ToLowerInvariant()} with {head.Units}";
+            if (f != "pitch" && head.Kind != HeadKind.Regression)
+                return $"the {f} head must be a regression head";
+        }
+        return null;
+    }
 
     /// <summary>How training windows feed this model: each input's divisor, and per head the input column it predicts and the label's divisor.</summary>
     public (float[] InputScales, int[] LabelColumns, float[] LabelScales) WindowLayout() =>

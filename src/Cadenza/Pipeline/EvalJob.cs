@@ -35,6 +35,8 @@ public static class EvalJob
         var clock = Stopwatch.StartNew();
         MusicModel model = ModelStore.Load(request.ModelPath);
         double loadSeconds = clock.Elapsed.TotalSeconds;
+        // before reading the held-out corpus: a model that cannot read note windows or compose is refused at once
+        if (model.Config.NoteModelProblem() is { } problem) throw new EvaluationException($"cannot evaluate this model: {problem}");
         JsonObject? corpus = ModelStore.ReadCorpusSection(request.ModelPath);
         var warnings = new List<string>();
         int t = model.Config.SequenceLength;

@@ -39,7 +39,7 @@ public sealed record GenerateRequest
     /// <summary>General MIDI program of the written track (0 = piano).</summary>
     public int Program { get; init; }
 
-    /// <summary>Velocity of every written note (the paper: 100).</summary>
+    /// <summary>Velocity of every written note (the paper: 100); a model that predicts velocity writes its own instead.</summary>
     public int Velocity { get; init; } = Note.DefaultVelocity;
 }
 
@@ -50,7 +50,11 @@ public sealed record GenerateRequest
 /// <param name="GenerationTime">Time spent in the sampling loop alone.</param>
 /// <param name="Audio">Audio results (one per file).</param>
 /// <param name="Warnings">One-line notes for the user (missing lame, fallback synth…).</param>
-public sealed record GenerateOutcome(Note[] Notes, IReadOnlyList<string> Files, string Seed, TimeSpan GenerationTime, IReadOnlyList<AudioResult> Audio, IReadOnlyList<string> Warnings);
+public sealed record GenerateOutcome(Note[] Notes, IReadOnlyList<string> Files, string Seed, TimeSpan GenerationTime, IReadOnlyList<AudioResult> Audio, IReadOnlyList<string> Warnings)
+{
+    /// <summary>The model predicted each note's velocity (else every note has the requested one).</summary>
+    public bool PredictsVelocity { get; init; }
+}
 
 /// <summary>The generate job: model + seed → notes → MIDI, notes CSV, piano roll, distributions, audio.</summary>
 public static class GenerateJob
@@ -100,7 +104,7 @@ public static class GenerateJob
                 warnings.Add($"no MP3: {e.Message}");
             }
         }
-        return new GenerateOutcome(notes, files, description, elapsed, audio, warnings);
+        return new GenerateOutcome(notes, files, description, elapsed, audio, warnings) { PredictsVelocity = velocity };
     }
 
     /// <summary>The seed window (raw features [T × F], the model's inputs) and a description of where it came from; <paramref name="corpus"/> is the model's recorded corpus section.</summary>

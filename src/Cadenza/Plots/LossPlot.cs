@@ -36,7 +36,7 @@ public static class LossPlot
         plot.Title("Training loss per epoch (validation dashed)");
         plot.XLabel("epoch");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };   // no epoch 1.2
-        plot.YLabel("total / step / duration loss");
+        plot.YLabel("total and regression-head losses");
         plot.Axes.Right.Label.Text = "pitch loss (nats)";
         plot.ShowLegend(Edge.Bottom);   // below the axes: inside them it covered the curves' right end
         if (epochs.Length == 1) plot.Axes.SetLimitsX(0.5, 1.5);

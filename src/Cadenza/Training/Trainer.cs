@@ -36,6 +36,10 @@ public sealed class Trainer
             throw new TrainingException($"only {train.Count} training windows, fewer than one batch of {config.BatchSize}; add music or lower --batch-size");
         if (train.SequenceLength != model.Config.SequenceLength)
             throw new TrainingException($"windows of {train.SequenceLength} notes do not fit a model reading {model.Config.SequenceLength}");
+        RequireNoteWindows(model.Config);
+        foreach (WindowSet? set in (WindowSet?[])[train, validation])
+            if (set != null && !set.Features.SequenceEqual(model.Config.Features))
+                throw new TrainingException($"windows of ({string.Join(", ", set.Features)}) do not fit a model reading ({string.Join(", ", model.Config.Features)})");
         _model = model;
         _config = config;
         _train = train;
@@ -49,14 +53,13 @@ public sealed class Trainer
     public static int EffectiveThreads(TrainingConfig config) => config.Threads > 0 ? config.Threads : Math.Min(2, Environment.ProcessorCount);
 
     /// <summary>
-    /// Training windows are cut from notes: every input must be a note feature (pitch, step, duration, velocity), each
-    /// once. A model reading anything else can be imported, inspected and exported, but not trained.
+    /// Training windows are cut from notes (<see cref="ModelConfig.NoteModelProblem"/>); a model that cannot use them
+    /// can be imported, inspected and exported, but not trained.
     /// </summary>
-    /// <exception cref="TrainingException">An input is not a note feature, or appears twice.</exception>
+    /// <exception cref="TrainingException">The model does not read and predict note features.</exception>
     public static void RequireNoteWindows(ModelConfig config)
     {
-        if (config.Features.Any(f => !NoteFeatures.Known.Contains(f)) || config.Features.Distinct().Count() != config.Features.Length)
-            throw new TrainingException($"training reads windows of note features ({string.Join(", ", NoteFeatures.Known)}), each once; this model's inputs are ({string.Join(", ", config.Features)})");
+        if (config.NoteModelProblem() is { } problem) throw new TrainingException($"cannot train this model: {problem}");
     }
 
     /// <summary>Trains until the epochs are done, patience runs out or <paramref name="cancel"/> fires.</summary>

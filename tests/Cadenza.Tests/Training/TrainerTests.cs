@@ -94,6 +94,25 @@ public class TrainerTests
         Assert.False(Directory.Exists(dir.File("model")));
     }
 
+    [Theory]
+    [InlineData("no velocity head", "input 'velocity' has no head")]
+    [InlineData("velocity classes", "the velocity head must be a regression head")]
+    [InlineData("88 pitch classes", "at least 128 classes")]
+    public void Prepare_ModelThatCouldNotComposeFromItsPredictions_Refused(string change, string expected)
+    {
+        using var dir = new TempDir();
+        HeadConfig[] paper = ModelConfig.Paper.Heads;
+        ModelConfig model = change switch
+        {
+            "no velocity head" => Tiny with { Features = ["pitch", "step", "duration", "velocity"] },
+            "velocity classes" => Tiny with { Features = ["pitch", "step", "duration", "velocity"], Heads = [.. paper, new HeadConfig("velocity", 128, HeadKind.Classes, 1f)] },
+            _ => Tiny with { Heads = [paper[0] with { Units = 88 }, paper[1], paper[2]] },
+        };
+        var e = Assert.Throws<TrainingException>(() => TrainJob.Prepare(Request(dir.File("model"), 1) with { Model = model }));
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     [Fact]
     public void VelocityModel_TrainsAndGeneratesItsOwnDynamics()
     {
