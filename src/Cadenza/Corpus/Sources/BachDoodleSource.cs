@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Text.Json;
-using Cadenza.Common;
 using Cadenza.Corpus.NoteSequences;
 
 namespace Cadenza.Corpus.Sources;
@@ -90,44 +88,21 @@ internal sealed class BachDoodleSource : ICorpusSource
 
     private static IEnumerable<CorpusFile> ReadShard(string path, string name, CorpusOptions options, SequenceLists?[] sequences)
     {
-        Stream? stream = null;
-        string? unreadable = null;
-        try
-        {
-            stream = File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            unreadable = $"cannot read the shard ({e.Message.ReplaceLineEndings(" ")})";
-        }
-        if (stream is null)
+        Stream? text = StreamedFile.Open(path, "shard", out _, out string? unreadable);
+        if (text is null)
         {
             yield return PieceBuilder.Skipped(name, unreadable!, 0);
             yield break;
         }
-        using (stream)
+        using (text)
         {
-            using Stream text = Gzip.IsGzip(stream) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
             using IEnumerator<JsonLine> lines = JsonLineReader.Read(text).GetEnumerator();
             long last = 0;
             while (true)
             {
-                string? broken = null;
-                try
+                if (!StreamedFile.Advance(lines, "line", last, "shard", out string? broken))
                 {
-                    if (!lines.MoveNext()) break;
-                }
-                catch (InvalidDataException e)
-                {
-                    broken = $"corrupt gzip data after line {last} ({e.Message.ReplaceLineEndings(" ")}); the rest of the shard is skipped";
-                }
-                catch (IOException e)   // a read error half way (a network disk, a bad sector): this shard ends, the corpus goes on
-                {
-                    broken = $"read error after line {last} ({e.Message.ReplaceLineEndings(" ")}); the rest of the shard is skipped";
-                }
-                if (broken != null)
-                {
-                    yield return PieceBuilder.Skipped($"{name}:{last + 1}", broken, 0);
+                    if (broken != null) yield return PieceBuilder.Skipped($"{name}:{last + 1}", broken, 0);
                     yield break;
                 }
                 JsonLine line = lines.Current;

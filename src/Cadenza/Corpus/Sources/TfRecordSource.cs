@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Text.RegularExpressions;
-using Cadenza.Common;
 using Cadenza.Corpus.NoteSequences;
 using Cadenza.Notes;
 
@@ -94,43 +92,20 @@ internal sealed partial class TfRecordSource : ICorpusSource
 
     private static IEnumerable<CorpusFile> ReadFile(string path, string name, DataSplit? split, CorpusOptions options, List<Note> notes)
     {
-        FileStream? file = null;
-        string? unreadable = null;
-        try
-        {
-            file = File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            unreadable = $"cannot read the file ({e.Message.ReplaceLineEndings(" ")})";
-        }
-        if (file is null)
+        Stream? stream = StreamedFile.Open(path, "file", out long? length, out string? unreadable);
+        if (stream is null)
         {
             yield return PieceBuilder.Skipped(name, unreadable!, 0, split);
             yield break;
         }
-        bool gzip = Gzip.IsGzip(file);
-        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using IEnumerator<TfRecord> records = TfRecordReader.Read(stream, gzip ? null : file.Length).GetEnumerator();
+        using Stream data = stream;
+        using IEnumerator<TfRecord> records = TfRecordReader.Read(data, length).GetEnumerator();
         int last = 0;
         while (true)
         {
-            string? broken = null;
-            try
+            if (!StreamedFile.Advance(records, "record", last, "file", out string? broken))
             {
-                if (!records.MoveNext()) break;
-            }
-            catch (InvalidDataException e)
-            {
-                broken = $"corrupt gzip data after record {last} ({e.Message.ReplaceLineEndings(" ")}); the rest of the file is skipped";
-            }
-            catch (IOException e)   // a read error half way (a network disk, a bad sector): this file ends, the corpus goes on
-            {
-                broken = $"read error after record {last} ({e.Message.ReplaceLineEndings(" ")}); the rest of the file is skipped";
-            }
-            if (broken != null)
-            {
-                yield return PieceBuilder.Skipped($"{name}#{last + 1}", broken, 0, split);
+                if (broken != null) yield return PieceBuilder.Skipped($"{name}#{last + 1}", broken, 0, split);
                 yield break;
             }
             TfRecord record = records.Current;
