@@ -26,4 +26,36 @@ internal static class Allocations
         }
         return fewest;
     }
+
+    /// <summary>
+    /// The fewest bytes <paramref name="blocks"/> rendered blocks allocate, every attempt from a fresh source whose
+    /// first block (which may initialise) is not measured; and whether the score still played in a measured block.
+    /// </summary>
+    public static (long Bytes, bool Playing) Rendering(Func<Cadenza.Audio.IAudioSource> create, int blocks)
+    {
+        var block = new float[Cadenza.Audio.RenderLoop.BlockFrames * 2];
+        Cadenza.Audio.IAudioSource? source = null;
+        bool playing = false;
+        try
+        {
+            long bytes = Measure(() =>
+            {
+                for (int i = 0; i < blocks; i++)
+                {
+                    source!.Render(block);
+                    playing |= source.IsPlaying;
+                }
+            }, prepare: () =>
+            {
+                source?.Dispose();
+                source = create();
+                source.Render(block);
+            });
+            return (bytes, playing);
+        }
+        finally
+        {
+            source?.Dispose();
+        }
+    }
 }
