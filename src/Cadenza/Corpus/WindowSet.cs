@@ -8,7 +8,7 @@ namespace Cadenza.Corpus;
 /// </summary>
 /// <remarks>
 /// Features are computed once per piece over the whole piece (so a window's first step is relative to the note
-/// before it, as in the tutorial). Windows are addressed by index; <c>Fill</c> gathers a batch into
+/// before it, as in the tutorial). Windows are addressed by index; <see cref="Fill"/> gathers a batch into
 /// caller-owned buffers without allocating.
 /// </remarks>
 public sealed class WindowSet
@@ -25,8 +25,7 @@ public sealed class WindowSet
         if (sequenceLength < 1) throw new ArgumentOutOfRangeException(nameof(sequenceLength));
         SequenceLength = sequenceLength;
         Features = features?.ToArray() ?? NoteFeatures.Names;
-        Width = Features.Length;
-        _features = pieces.Select(p => features is null ? NoteFeatures.ToFeatures(p) : NoteFeatures.ToFeatures(p, features)).ToArray();
+        _features = pieces.Select(p => NoteFeatures.ToFeatures(p, Features)).ToArray();
         long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength));
         if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
         _piece = new int[count];
@@ -46,7 +45,7 @@ public sealed class WindowSet
     public int SequenceLength { get; }
 
     /// <summary>Features per note.</summary>
-    public int Width { get; }
+    public int Width => Features.Length;
 
     /// <summary>The features of each note row, in order.</summary>
     public string[] Features { get; }
@@ -59,19 +58,6 @@ public sealed class WindowSet
 
     /// <summary>Where window <paramref name="index"/> comes from: piece and first note.</summary>
     public (int Piece, int Start) Locate(int index) => (_piece[index], _start[index]);
-
-    /// <summary>
-    /// Gathers windows of pitch, step, duration into <paramref name="inputs"/> [B, T, 3] (pitch / <paramref name="pitchScale"/>)
-    /// and <paramref name="labels"/> [B, labelColumns.Length]: for each label column, that feature of the next note
-    /// (pitch as the raw MIDI number, a class index).
-    /// </summary>
-    public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, float pitchScale, ReadOnlySpan<int> labelColumns)
-    {
-        Span<float> inputScales = [pitchScale, 1f, 1f];
-        Span<float> labelScales = stackalloc float[labelColumns.Length];
-        labelScales.Fill(1f);
-        Fill(windows, inputs, labels, inputScales, labelColumns, labelScales);
-    }
 
     /// <summary>
     /// Gathers windows into <paramref name="inputs"/> [B, T, Width], each feature divided by its

@@ -48,30 +48,8 @@ public static class NoteFeatures
         return features;
     }
 
-    /// <summary>Writes the features of <paramref name="notes"/> (already sorted by start) into <paramref name="features"/> [n × 3].</summary>
-    /// <exception cref="ArgumentException">The destination is shorter than 3 × notes.</exception>
-    public static void ToFeatures(ReadOnlySpan<Note> notes, Span<float> features)
-    {
-        if (features.Length < notes.Length * Width)
-            throw new ArgumentException($"need {notes.Length * Width} floats, got {features.Length}", nameof(features));
-        double previousStart = notes.Length > 0 ? notes[0].Start : 0;
-        for (int i = 0; i < notes.Length; i++)
-        {
-            ref readonly Note n = ref notes[i];
-            features[i * Width + PitchColumn] = n.Pitch;
-            features[i * Width + StepColumn] = (float)(n.Start - previousStart);
-            features[i * Width + DurationColumn] = (float)(n.End - n.Start);
-            previousStart = n.Start;
-        }
-    }
-
-    /// <summary>Returns the features of <paramref name="notes"/> as a new [n × 3] array.</summary>
-    public static float[] ToFeatures(ReadOnlySpan<Note> notes)
-    {
-        var features = new float[notes.Length * Width];
-        ToFeatures(notes, features);
-        return features;
-    }
+    /// <summary>Returns the features of <paramref name="notes"/> (already sorted by start) as a new [n × 3] array: pitch, step, duration.</summary>
+    public static float[] ToFeatures(ReadOnlySpan<Note> notes) => ToFeatures(notes, Names);
 
     /// <summary>Rebuilds notes from features: start = previous start + step, end = start + duration.</summary>
     /// <param name="features">[n × 3] pitch, step, duration.</param>

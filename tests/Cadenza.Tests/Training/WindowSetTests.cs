@@ -27,7 +27,7 @@ public class WindowSetTests
         var set = new WindowSet([notes], sequenceLength: 3);
         var x = new float[9];
         var y = new float[3];
-        set.Fill([1], x, y, 128f, [0, 1, 2]);
+        set.Fill([1], x, y, [128f, 1f, 1f], [0, 1, 2], [1f, 1f, 1f]);
         Assert.Equal([64 / 128f, 0.5f, 0.25f, 66 / 128f, 0.25f, 1.0f, 68 / 128f, 0.25f, 0.5f], x);
         Assert.Equal([70f, 1.0f, 0.5f], y);
     }
