@@ -69,14 +69,13 @@ internal static class MidiChunks
                     // does not use become sequencer-specific (FF 7F) events of the same bytes
                     rewrites++;
                     if (rewrite == null) break;
-                    rewrite.AddRange(data.AsSpan(eventStart, typeAt - 1 - eventStart));   // delta time
-                    if (type == 0x51) rewrite.AddRange([0xFF, 0x51, 3, data[dataAt], data[dataAt + 1], data[dataAt + 2]]);
-                    else
+                    ReadOnlySpan<byte> delta = data.AsSpan(eventStart, statusAt - eventStart);
+                    if (type == 0x51)
                     {
-                        rewrite.Add(0xFF);
-                        rewrite.Add(0x7F);
-                        rewrite.AddRange(data.AsSpan(typeAt + 1, pos - typeAt - 1));   // length, data
+                        rewrite.AddRange(delta);
+                        rewrite.AddRange([0xFF, 0x51, 3, data[dataAt], data[dataAt + 1], data[dataAt + 2]]);
                     }
+                    else AppendSequencerSpecific(rewrite, delta, data.AsSpan(typeAt + 1, pos - typeAt - 1));
                     continue;
                 }
                 case 0xF0 or 0xF7:   // sysex: length, data
@@ -91,10 +90,7 @@ internal static class MidiChunks
                     rewrites++;
                     if (rewrite != null)
                     {
-                        rewrite.AddRange(data.AsSpan(eventStart, statusAt - eventStart));   // delta time
-                        rewrite.Add(0xFF);
-                        rewrite.Add(0x7F);
-                        rewrite.AddRange(data.AsSpan(statusAt + 1, pos - statusAt - 1));   // length, data
+                        AppendSequencerSpecific(rewrite, data.AsSpan(eventStart, statusAt - eventStart), data.AsSpan(statusAt + 1, pos - statusAt - 1));
                         continue;
                     }
                     break;
@@ -111,8 +107,7 @@ internal static class MidiChunks
                     pos += dataBytes;
                     rewrites++;
                     if (rewrite == null) break;
-                    rewrite.AddRange(data.AsSpan(eventStart, statusAt - eventStart));   // delta time
-                    rewrite.AddRange([0xFF, 0x7F, 0x00]);
+                    AppendSequencerSpecific(rewrite, data.AsSpan(eventStart, statusAt - eventStart), [0x00]);
                     continue;
                 }
                 default:   // channel voice message: program change and channel pressure carry one data byte, the rest two
@@ -142,6 +137,16 @@ internal static class MidiChunks
             rewrite?.AddRange(data.AsSpan(eventStart, pos - eventStart));
         }
         return rewrites;
+    }
+
+    // An event's delta time, then a sequencer-specific meta event (FF 7F) of the given length and data bytes: an event
+    // NAudio would misread becomes one it skips by its length, as mido skips the original
+    private static void AppendSequencerSpecific(List<byte> rewrite, ReadOnlySpan<byte> delta, ReadOnlySpan<byte> lengthAndData)
+    {
+        rewrite.AddRange(delta);
+        rewrite.Add(0xFF);
+        rewrite.Add(0x7F);
+        rewrite.AddRange(lengthAndData);
     }
 
     // The data length NAudio requires of the meta events it decodes (sequence number, end of track, tempo, SMPTE
