@@ -1,16 +1,16 @@
 namespace Cadenza.Tests;
 
-/// <summary>Where the repository, the shared fixtures and the demo corpus are, seen from the test binary.</summary>
+/// <summary>Where the repository, its reference fixtures and the demo corpus are, seen from the test binary; nothing
+/// outside the clone is read.</summary>
 internal static class Paths
 {
     public static string Repo { get; } = FindRepo();
 
-    /// <summary>shared/ beside the repository (CI lays a copy there), or $CADENZA_SHARED.</summary>
-    public static string Shared { get; } = Environment.GetEnvironmentVariable("CADENZA_SHARED") is { Length: > 0 } s
-        ? s : Path.GetFullPath(Path.Combine(Repo, "..", "shared"));
+    /// <summary>tests/fixtures: reference data made by other tools (see its README).</summary>
+    public static string Fixtures => Path.Combine(Repo, "tests", "fixtures");
 
-    public static string MidiFixtures => Path.Combine(Shared, "fixtures", "midi");
-    public static string KerasFixtures => Path.Combine(Shared, "fixtures", "keras");
+    public static string MidiFixtures => Path.Combine(Fixtures, "midi");
+    public static string KerasFixtures => Path.Combine(Fixtures, "keras");
     public static string Demo => Path.Combine(Repo, "data", "demo");
 
     private static string FindRepo()

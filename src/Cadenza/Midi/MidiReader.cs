@@ -9,7 +9,7 @@ namespace Cadenza.Midi;
 /// <remarks>
 /// NAudio's event reader parses the events, driven track by track (see <c>Extract</c>); notes are
 /// paired here from the raw events, because NAudio's own first-in-first-out pairing differs from pretty_midi on
-/// overlapping notes of one pitch. The rules are spelled out in shared/fixtures/midi/README.md.
+/// overlapping notes of one pitch. The rules are spelled out in tests/fixtures/midi/README.md.
 /// </remarks>
 public static class MidiReader
 {

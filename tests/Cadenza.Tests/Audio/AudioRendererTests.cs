@@ -6,7 +6,7 @@ namespace Cadenza.Tests.Audio;
 /// <summary>The facade: formats, MP3 through lame, the fallback when FluidSynth is missing, errors, and the CLI.</summary>
 public class AudioRendererTests
 {
-    [Fact]
+    [LameFact]
     public void Render_Mp3_DecodesBackToTheSameDuration()
     {
         using var dir = new TempDir();

@@ -13,7 +13,7 @@ public class FluidSynthRenderTests
         Assert.NotNull(result.SoundFont);
     }
 
-    [Fact]
+    [FluidSynthFact]
     public void Render_FixturePiece_SoundsUnclippedAndLastsTheMusicPlusTail()
     {
         using var dir = new TempDir();
@@ -26,7 +26,7 @@ public class FluidSynthRenderTests
         Assert.Equal(audio.Peak, result.Peak, 3);
     }
 
-    [Fact]
+    [FluidSynthFact]
     public void Render_SustainedA4_Is440Hz()
     {
         using var dir = new TempDir();
@@ -38,7 +38,7 @@ public class FluidSynthRenderTests
         Assert.True(Math.Abs(f - AudioFixtures.A4Hz) <= AudioFixtures.A4Hz * AudioFixtures.PitchTolerance, $"dominant frequency {f:F1} Hz, expected 440 Hz");
     }
 
-    [Fact]
+    [FluidSynthFact]
     public void Render_HighGainLoudCluster_IsLevelledBelowFullScale()
     {
         using var dir = new TempDir();
@@ -50,7 +50,7 @@ public class FluidSynthRenderTests
         Assert.True(audio.Peak > 0.85f, $"peak {audio.Peak}: a levelled render should sit just under the -1 dBFS ceiling");
     }
 
-    [Fact]
+    [FluidSynthFact]
     public void Render_ShortNote_TailIsTrimmedWhereItFallsSilent()
     {
         using var dir = new TempDir();
@@ -84,7 +84,7 @@ public class FluidSynthRenderTests
         Assert.False(File.Exists(dir.File("a4.wav")));
     }
 
-    [Fact]
+    [FluidSynthFact]
     public void RenderBlock_AllocatesNothing()
     {
         FluidSynthLibrary? lib = FluidSynthLibrary.TryLoad(null);

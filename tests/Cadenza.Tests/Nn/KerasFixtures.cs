@@ -3,7 +3,7 @@ using Cadenza.Model;
 
 namespace Cadenza.Tests.Nn;
 
-/// <summary>Reads shared/fixtures/keras (TensorFlow.js with Keras semantics): numbers are float32 written as shortest doubles.</summary>
+/// <summary>Reads tests/fixtures/keras (TensorFlow.js with Keras semantics): numbers are float32 written as shortest doubles.</summary>
 internal static class KerasFixtures
 {
     public static string ModelJson => Path.Combine(Paths.KerasFixtures, "model.json");
