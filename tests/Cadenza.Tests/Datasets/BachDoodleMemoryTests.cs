@@ -36,20 +36,22 @@ public class BachDoodleMemoryTests(ITestOutputHelper output)
         {
             count++;
             notes += piece.Notes.Length;
-            if (count % 2_000 == 0)
+            // what the stream keeps alive, sampled after a collection: uncollected garbage measures the GC's budget
+            // (it differs from machine to machine), not the reader
+            if (count % 10_000 == 0)
             {
-                long heap = GC.GetTotalMemory(forceFullCollection: false);
-                peak = Math.Max(peak, heap - baseline);
-                if (count == lines / 10) atTenth = GC.GetTotalMemory(forceFullCollection: true) - baseline;
+                long live = GC.GetTotalMemory(forceFullCollection: true) - baseline;
+                peak = Math.Max(peak, live);
+                if (count == lines / 10) atTenth = live;
             }
         }
         double seconds = clock.Elapsed.TotalSeconds;
         long atEnd = GC.GetTotalMemory(forceFullCollection: true) - baseline;
         output.WriteLine($"{lines:N0} lines ({shardBytes / 1e6:F1} MB gzipped), {notes:N0} notes in {seconds:F2} s: {lines / seconds:N0} lines/s, {notes / seconds:N0} notes/s; " +
-                         $"managed heap above baseline: peak {peak / 1e6:F1} MB (sampled, uncollected), after 10% {atTenth / 1e6:F2} MB, at the end {atEnd / 1e6:F2} MB; " +
+                         $"live managed heap above baseline: peak {peak / 1e6:F2} MB (sampled every 10,000 lines), after 10% {atTenth / 1e6:F2} MB, at the end {atEnd / 1e6:F2} MB; " +
                          $"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
         Assert.Equal(lines, count);
-        Assert.True(peak < 64_000_000, $"peak heap growth {peak / 1e6:F1} MB while streaming");
+        Assert.True(peak < 16_000_000, $"peak live heap growth {peak / 1e6:F2} MB while streaming");
         Assert.True(atEnd - atTenth < 4_000_000, $"live memory grew from {atTenth / 1e6:F2} MB to {atEnd / 1e6:F2} MB between 10% and 100% of the shard");
 
         // the summary of the same shard keeps no notes either
