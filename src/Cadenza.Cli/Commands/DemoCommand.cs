@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Cadenza.Cli.Commands;
 
-/// <summary><c>cadenza demo</c>: the main job on its built-in default: train the paper's model on the bundled corpus, then compose a piece.</summary>
+/// <summary><c>cadenza demo</c>: the main job on its built-in default: train the Cadenza model on the bundled corpus, then compose a piece.</summary>
 internal static class DemoCommand
 {
     public static Command Create()
@@ -15,7 +15,7 @@ internal static class DemoCommand
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => Path.Combine("out", "demo") };
         var train = new TrainCommand.Options();
         var generate = new GenerateCommand.Options();
-        var command = new Command("demo", "Train the paper's model on the bundled demo corpus and compose a piece: MIDI, audio, CSV and plots in out/demo/") { data, output };
+        var command = new Command("demo", "Train a model (Cadenza's by default, --preset paper for the paper's) on the bundled demo corpus and compose a piece: MIDI, audio, CSV and plots in out/demo/") { data, output };
         train.AddTo(command);
         generate.AddTo(command);
         command.SetAction(r => Ui.Run(() =>
@@ -23,9 +23,13 @@ internal static class DemoCommand
             string folder = r.GetValue(output)!;
             string corpus = r.GetValue(data) ?? DemoCorpus();
             string model = Path.Combine(folder, "model");
-            AnsiConsole.MarkupLineInterpolated($"[bold]Cadenza demo[/]: training the paper's LSTM on {corpus}, then composing {r.GetValue(generate.Notes)} notes");
-            var (modelConfig, training) = TrainSettings.Resolve(model, false, r.GetValue(train.Config), train.Patch(r));
-            TrainingResult result = TrainCommand.Train(new TrainRequest { Source = corpus, Output = model, Model = modelConfig, Training = training, Corpus = CorpusOptions.Default });
+            string preset = r.GetValue(train.Preset) ?? TrainSettings.DefaultPreset;
+            AnsiConsole.MarkupLineInterpolated($"[bold]Cadenza demo[/]: training the {(preset == "paper" ? "paper's LSTM" : "Cadenza model")} on {corpus}, then composing {r.GetValue(generate.Notes)} notes");
+            var (modelConfig, training) = train.Resolve(r, model, false);
+            TrainingResult result = TrainCommand.Train(new TrainRequest
+            {
+                Source = corpus, Output = model, Model = modelConfig, Training = training, Corpus = CorpusOptions.Default, ValidationSource = r.GetValue(train.ValidationData),
+            });
             if (result.Cancelled) return 130;
             AnsiConsole.MarkupLine("[bold]composing[/]");
             GenerateCommand.Print(GenerateJob.Run(generate.Request(r, model, Path.Combine(folder, "demo"))));

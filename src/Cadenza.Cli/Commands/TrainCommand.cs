@@ -27,13 +27,21 @@ internal static class TrainCommand
         public Option<string?> Part { get; } = Ui.PartOption();
         public Option<int?> MaxPieces { get; } = new("--max-pieces") { Description = "Read at most this many usable pieces, in corpus order (default: all); for datasets larger than memory" };
         public Option<string?> Config { get; } = new("--config") { Description = "JSON file with \"model\" and/or \"training\" sections (a model's config.json works)" };
+        public Option<string?> Preset { get; } = new("--preset") { Description = "cadenza (default: embeddings, time classes, copy paths, transposition) or paper (the paper's LSTM, unchanged)" };
+        public Option<string?> ValidationData { get; } = new("--val-data") { Description = "Validate on this folder of MIDI files (or any corpus) instead of a share of DATA's files" };
+        public Option<int?> Transpose { get; } = new("--transpose") { Description = "Transposition augmentation: shift each training window by up to N semitones (cadenza: 6, paper: 0)" };
 
         public void AddTo(Command command)
         {
             command.Options.Add(Epochs); command.Options.Add(BatchSize); command.Options.Add(LearningRate); command.Options.Add(Patience);
             command.Options.Add(Validation); command.Options.Add(Seed); command.Options.Add(Threads); command.Options.Add(Instrument); command.Options.Add(Config);
             command.Options.Add(Split); command.Options.Add(Part); command.Options.Add(MaxPieces);
+            command.Options.Add(Preset); command.Options.Add(ValidationData); command.Options.Add(Transpose);
         }
+
+        /// <summary>The effective architecture and training settings: the preset, then --config, then the explicit options.</summary>
+        public (ModelConfig Model, TrainingConfig Training) Resolve(ParseResult r, string output, bool resume) =>
+            TrainSettings.Resolve(output, resume, r.GetValue(Config), Patch(r), r.GetValue(Preset));
 
         /// <summary>The training keys the user gave explicitly, as a JSON patch.</summary>
         public JsonObject Patch(ParseResult r)
@@ -42,7 +50,7 @@ internal static class TrainCommand
             void Put<T>(Option<T> o, string key) { if (r.GetResult(o) != null && r.GetValue(o) is { } v) patch[key] = JsonSerializer.SerializeToNode(v); }
             Put(Epochs, "epochs"); Put(BatchSize, "batchSize"); Put(LearningRate, "learningRate"); Put(Patience, "patience");
             Put(Validation, "validation"); Put(Seed, "seed"); Put(Threads, "threads"); Put(Instrument, "instrument");
-            Put(Split, "split"); Put(Part, "part"); Put(MaxPieces, "maxPieces");
+            Put(Split, "split"); Put(Part, "part"); Put(MaxPieces, "maxPieces"); Put(Transpose, "transpose");
             return patch;
         }
     }
@@ -57,14 +65,15 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the model folder's checkpoint" };
         var noCache = new Option<bool>("--no-cache") { Description = "Parse every MIDI file again" };
         var options = new Options();
-        var command = new Command("train", "Train the LSTM on a corpus: MIDI folder, MAESTRO, Bach Doodle or TFRecords (the paper's settings by default)") { data, output, resume, noCache };
+        var command = new Command("train", "Train a model on a corpus: MIDI folder, MAESTRO, Bach Doodle or TFRecords (the Cadenza model by default, --preset paper for the paper's)") { data, output, resume, noCache };
         options.AddTo(command);
         command.SetAction(r => Ui.Run(() =>
         {
-            var (model, training) = TrainSettings.Resolve(r.GetValue(output)!, r.GetValue(resume), r.GetValue(options.Config), options.Patch(r));
+            var (model, training) = options.Resolve(r, r.GetValue(output)!, r.GetValue(resume));
             var request = new TrainRequest
             {
                 Source = r.GetValue(data)!, Output = r.GetValue(output)!, Model = model, Training = training, Resume = r.GetValue(resume),
+                ValidationSource = r.GetValue(options.ValidationData),
                 Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache) },
             };
             return Train(request).Cancelled ? 130 : 0;   // 130: the shell's code for a run stopped by Ctrl+C
@@ -94,10 +103,11 @@ internal static class TrainCommand
         var table = new Table().Border(TableBorder.Rounded).Title("training setup").AddColumns("setting", "value");
         table.AddRow("corpus", Markup.Escape($"{p.Request.Source} ({p.Corpus.Source}): {Ui.N(p.Corpus.FilesUsable)} usable of {Ui.N(p.Corpus.Files)} pieces{(p.Corpus.StoppedAtMaxPieces ? " read (stopped at --max-pieces)" : "")}, {Ui.N(p.Corpus.Notes)} notes, {Ui.Duration(p.Corpus.Seconds)}"));
         table.AddRow(Markup.Escape($"split ({p.SplitMethod})"), $"{Ui.N(p.TrainFiles.Count)} train / {Ui.N(p.ValidationFiles.Count)} validation pieces; {Ui.N(p.TrainWindows.Count)} / {Ui.N(p.ValidationWindows?.Count ?? 0)} windows");
-        table.AddRow("model", Markup.Escape($"{m.SequenceLength} × ({string.Join(", ", m.Features)}) → LSTM({string.Join(", ", m.LstmUnits)}) → {string.Join(", ", m.Heads.Select(h => $"{h.Name}({h.Units})"))}; {Ui.N(p.Model.ParameterCount)} parameters"));
+        table.AddRow("model", Markup.Escape(ModelSummary.Describe(m) + $"; {Ui.N(p.Model.ParameterCount)} parameters"));
         table.AddRow("loss", Markup.Escape(string.Join(" + ", m.Heads.Select(h => $"{h.LossWeight}·{h.Name}"))));
         table.AddRow("optimiser", $"Adam ({t.AdamFormula}) lr {t.LearningRate}, β1 {t.Beta1}, β2 {t.Beta2}, ε {t.Epsilon}");
         table.AddRow("schedule", $"up to {t.Epochs} epochs, batch {t.BatchSize}, early stopping on {(p.ValidationWindows != null ? "val_loss" : "loss")} (patience {t.Patience}), best weights restored");
+        if (t.Transpose > 0) table.AddRow("augmentation", $"each window transposed by −{t.Transpose}..{t.Transpose} semitones");
         table.AddRow("seed / threads", $"{t.Seed} / {Trainer.EffectiveThreads(t)}");
         table.AddRow("output", Markup.Escape(Path.GetFullPath(p.Request.Output) + (p.Request.Resume ? " (resuming)" : "")));
         AnsiConsole.Write(table);

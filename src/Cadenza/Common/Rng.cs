@@ -11,7 +11,10 @@ public sealed class Rng
     private ulong _s0, _s1, _s2, _s3;
 
     /// <summary>Creates a generator from a seed.</summary>
-    public Rng(ulong seed)
+    public Rng(ulong seed) => Reseed(seed);
+
+    /// <summary>Starts again from <paramref name="seed"/>, as a new generator would (without allocating one).</summary>
+    public void Reseed(ulong seed)
     {
         ulong x = seed;
         _s0 = SplitMix(ref x);

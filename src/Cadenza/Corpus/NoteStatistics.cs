@@ -41,36 +41,3 @@ public sealed record NoteStatistics
         return pc;
     }
 }
-
-/// <summary>Time bins for step and duration histograms: exactly 0, then 20 log-spaced bins from 0.01 s to 4 s, then &gt; 4 s.</summary>
-/// <remarks>Values in (0, 0.01) go to the first log bin, so that every value has a bin.</remarks>
-public static class TimeBins
-{
-    /// <summary>Number of bins: 1 + 20 + 1.</summary>
-    public const int Count = 22;
-
-    /// <summary>Lower edge of the log bins, seconds.</summary>
-    public const double Low = 0.01;
-
-    /// <summary>Upper edge of the log bins, seconds.</summary>
-    public const double High = 4.0;
-
-    private const int LogBins = 20;
-
-    /// <summary>The bin of <paramref name="seconds"/>.</summary>
-    public static int Of(double seconds)
-    {
-        if (seconds <= 0) return 0;
-        if (seconds > High) return Count - 1;
-        if (seconds < Low) return 1;
-        int k = (int)Math.Floor(Math.Log(seconds / Low) / Math.Log(High / Low) * LogBins);
-        return 1 + Math.Clamp(k, 0, LogBins - 1);
-    }
-
-    /// <summary>Upper edge of bin <paramref name="bin"/> in seconds (0 for the zero bin, +∞ for the last).</summary>
-    public static double UpperEdge(int bin) =>
-        bin == 0 ? 0 : bin == Count - 1 ? double.PositiveInfinity : Low * Math.Pow(High / Low, (double)bin / LogBins);
-
-    /// <summary>A short label for bin <paramref name="bin"/>.</summary>
-    public static string Label(int bin) => bin == 0 ? "0" : bin == Count - 1 ? $">{High}" : $"≤{UpperEdge(bin):0.###}";
-}

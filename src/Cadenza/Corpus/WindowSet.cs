@@ -60,29 +60,54 @@ public sealed class WindowSet
     public (int Piece, int Start) Locate(int index) => (_piece[index], _start[index]);
 
     /// <summary>
-    /// Gathers windows into <paramref name="inputs"/> [B, T, Width], each feature divided by its
-    /// <paramref name="inputScales"/> entry, and <paramref name="labels"/> [B, labelColumns.Length]: for each label
-    /// column, that feature of the next note divided by its <paramref name="labelScales"/> entry.
+    /// Gathers windows into <paramref name="inputs"/> [B, T, Width], each feature encoded by its
+    /// <paramref name="inputEncodings"/> entry, and <paramref name="labels"/> [B, labelColumns.Length]: for each label column,
+    /// that feature of the next note encoded by its <paramref name="labelEncodings"/> entry. With
+    /// <paramref name="transpose"/> [B], window b's pitches (inputs and label) move by that many semitones, reduced
+    /// where the window would leave the MIDI range 0..127 (see <see cref="Transposable"/>).
     /// </summary>
-    public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, ReadOnlySpan<float> inputScales,
-                     ReadOnlySpan<int> labelColumns, ReadOnlySpan<float> labelScales)
+    public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, ReadOnlySpan<FeatureEncoding> inputEncodings,
+                     ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, ReadOnlySpan<int> transpose = default)
     {
         int width = Width, t = SequenceLength, stride = labelColumns.Length;
-        if (inputScales.Length != width) throw new ArgumentException($"{inputScales.Length} input scales for {width} features", nameof(inputScales));
+        if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
+        int pitch = Array.IndexOf(Features, "pitch");
         for (int b = 0; b < windows.Length; b++)
         {
             int w = windows[b];
             ReadOnlySpan<float> f = _features[_piece[w]];
             int s = _start[w];
+            int shift = transpose.IsEmpty || pitch < 0 ? 0 : ClampShift(f.Slice(s * width, (t + 1) * width), width, pitch, transpose[b]);
             Span<float> x = inputs.Slice(b * t * width, t * width);
             f.Slice(s * width, t * width).CopyTo(x);
             for (int j = 0; j < width; j++)
             {
-                float scale = inputScales[j];
-                if (scale != 1f) for (int i = j; i < x.Length; i += width) x[i] /= scale;
+                FeatureEncoding e = inputEncodings[j];
+                float add = j == pitch ? shift : 0f;
+                if (e.Edges is null && e.Scale == 1f && add == 0f) continue;
+                for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] + add);
             }
             ReadOnlySpan<float> next = f.Slice((s + t) * width, width);
-            for (int c = 0; c < stride; c++) labels[b * stride + c] = next[labelColumns[c]] / labelScales[c];
+            for (int c = 0; c < stride; c++)
+                labels[b * stride + c] = labelEncodings[c].Encode(next[labelColumns[c]] + (labelColumns[c] == pitch ? shift : 0f));
         }
+    }
+
+    /// <summary>
+    /// The shift of at most |<paramref name="wanted"/>| semitones, in its direction, that keeps every pitch of
+    /// window <paramref name="index"/> (and its label) inside 0..127.
+    /// </summary>
+    public int Transposable(int index, int wanted)
+    {
+        int pitch = Array.IndexOf(Features, "pitch");
+        return pitch < 0 ? 0 : ClampShift(_features[_piece[index]].AsSpan(_start[index] * Width, (SequenceLength + 1) * Width), Width, pitch, wanted);
+    }
+
+    private static int ClampShift(ReadOnlySpan<float> notes, int width, int pitch, int wanted)
+    {
+        if (wanted == 0) return 0;
+        float lo = float.MaxValue, hi = float.MinValue;
+        for (int i = pitch; i < notes.Length; i += width) { lo = MathF.Min(lo, notes[i]); hi = MathF.Max(hi, notes[i]); }
+        return wanted > 0 ? Math.Min(wanted, (int)(127 - hi)) : Math.Max(wanted, -(int)lo);
     }
 }

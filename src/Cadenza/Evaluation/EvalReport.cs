@@ -4,6 +4,13 @@ using Cadenza.Generation;
 
 namespace Cadenza.Evaluation;
 
+/// <summary>A count model's held-out cross-entropy for one feature.</summary>
+/// <param name="Feature">pitch, step or duration (time over the reference bins).</param>
+/// <param name="UnigramNats">The add-one unigram of the training labels, nats per note.</param>
+/// <param name="CopyNats">The context copy model, nats per note.</param>
+/// <param name="Lambda">Its copy share, fitted on the training windows.</param>
+public sealed record CountBaselineResult(string Feature, double UnigramNats, double CopyNats, double Lambda);
+
 /// <summary>Everything <c>cadenza eval</c> measured: held-out loss beside its baselines, generated music beside held-out music.</summary>
 public sealed record EvalReport
 {
@@ -21,6 +28,9 @@ public sealed record EvalReport
 
     /// <summary>Uniform and unigram pitch baselines on the same labels.</summary>
     public required PitchBaselines Baselines { get; init; }
+
+    /// <summary>The count models on the same labels (pitch, step, duration): unigram and context copy; empty for a model that records none.</summary>
+    public IReadOnlyList<CountBaselineResult> CountModels { get; init; } = [];
 
     /// <summary>Statistics of the generated notes (all seeds together).</summary>
     public required MusicStatistics Generated { get; init; }
@@ -61,6 +71,8 @@ public sealed record EvalReport
             ["pitch_nll_bits"] = Num(Loss.PitchBits),
             ["step_loss"] = Num(Loss.StepLoss),
             ["duration_loss"] = Num(Loss.DurationLoss),
+            ["step_nll_nats"] = Num(Loss.StepNats),
+            ["duration_nll_nats"] = Num(Loss.DurationNats),
             ["top1_accuracy"] = Num(Loss.Top1Accuracy),
             ["windows"] = Loss.Windows,
         },
@@ -70,6 +82,12 @@ public sealed record EvalReport
             ["unigram_nats"] = Num(Baselines.UnigramNats),
             ["uniform_top1_accuracy"] = Num(Baselines.UniformTop1),
             ["unigram_top1_accuracy"] = Num(Baselines.UnigramTop1),
+            ["counts"] = new JsonObject(CountModels.Select(c => KeyValuePair.Create(c.Feature, (JsonNode?)new JsonObject
+            {
+                ["unigram_nats"] = Num(c.UnigramNats),
+                ["copy_nats"] = Num(c.CopyNats),
+                ["copy_lambda"] = c.Lambda,
+            }))),
         },
         ["generated"] = Stats(Generated),
         ["heldout"] = Stats(HeldOut),

@@ -9,7 +9,9 @@ namespace Cadenza.Evaluation;
 
 /// <summary>
 /// Runs a model over every window of a <see cref="WindowSet"/> and measures, per window, the pitch cross-entropy
-/// (a log-softmax of the pitch logits), whether the argmax pitch is right, and the step and duration losses.
+/// (a log-softmax of the pitch head), whether the argmax pitch is right, and the step and duration losses: the
+/// training loss of a regression head, or the cross-entropy of a time class head over the reference time bins (its
+/// finer bins' probabilities added up inside each reference bin).
 /// </summary>
 /// <remarks>
 /// The windows are cut into one contiguous range per thread, each with its own <see cref="MusicNetwork"/> and
@@ -37,9 +39,12 @@ public static class LossEvaluator
         int pitchHead = Array.FindIndex(c.Heads, h => h.Name == "pitch" && h.Kind == HeadKind.Classes);
         if (pitchHead < 0) throw new EvaluationException("the model has no pitch class head");
         if (windows.Count == 0) throw new EvaluationException("no held-out windows to evaluate");
-        var heads = new Heads(pitchHead, c.Heads[pitchHead].Units,
-            Array.FindIndex(c.Heads, h => h.Name == "step" && h.Kind == HeadKind.Regression),
-            Array.FindIndex(c.Heads, h => h.Name == "duration" && h.Kind == HeadKind.Regression));
+        int stepHead = Array.FindIndex(c.Heads, h => h.Name == "step"), durationHead = Array.FindIndex(c.Heads, h => h.Name == "duration");
+        int[]? toReference = c.TimeBinEdges is { } edges ? TimeBins.ToReference(edges) : null;
+        bool TimeClasses(int h) => h >= 0 && c.Heads[h].Kind == HeadKind.Classes;
+        if ((TimeClasses(stepHead) || TimeClasses(durationHead)) && toReference is null)
+            throw new EvaluationException("the model's time bins do not refine the reference bins, so its step and duration cross-entropy cannot be measured on them");
+        var heads = new Heads(pitchHead, c.Heads[pitchHead].Units, stepHead, durationHead, TimeClasses(stepHead), TimeClasses(durationHead), toReference);
 
         batch = Math.Max(1, batch);
         int wanted = threads > 0 ? threads : Math.Min(2, Environment.ProcessorCount);
@@ -59,8 +64,13 @@ public static class LossEvaluator
         Sums total = default;
         foreach (Sums s in sums) total = total.Add(s);
         double n = windows.Count;
-        return new HeldOutLoss(total.Nll / n, heads.Step >= 0 ? total.Step / n : double.NaN, heads.Duration >= 0 ? total.Duration / n : double.NaN,
-            total.Correct / n, windows.Count, seconds, workers);
+        double Mean(double sum, int head, bool classes, bool wantClasses) => head >= 0 && classes == wantClasses ? sum / n : double.NaN;
+        return new HeldOutLoss(total.Nll / n, Mean(total.Step, heads.Step, heads.StepClasses, false), Mean(total.Duration, heads.Duration, heads.DurationClasses, false),
+            total.Correct / n, windows.Count, seconds, workers)
+        {
+            StepNats = Mean(total.Step, heads.Step, heads.StepClasses, true),
+            DurationNats = Mean(total.Duration, heads.Duration, heads.DurationClasses, true),
+        };
     }
 
     private static Sums Range(MusicModel model, WindowSet windows, Heads heads, int lo, int hi, int batch)
@@ -70,18 +80,19 @@ public static class LossEvaluator
         var network = new MusicNetwork(model, batch);
         var inputs = new float[batch * c.SequenceLength * c.InputSize];   // [B, T, F]
         var labels = new float[batch * 3];                                // [B, 3] pitch, step, duration of the next note
-        // the labels are raw: the pitch a class index, step and duration in seconds; the inputs scaled as in training
-        float[] inputScales = c.Features.Select(c.InputScale).ToArray();
+        // the labels are raw: the pitch a class index, step and duration in seconds; the inputs encoded as in training
+        FeatureEncoding[] inputEncodings = c.Features.Select(c.InputEncoding).ToArray();
         int[] labelColumns = NoteFeatures.Names.Select(f => Array.IndexOf(c.Features, f)).ToArray();
-        ReadOnlySpan<float> labelScales = [1f, 1f, 1f];
+        ReadOnlySpan<FeatureEncoding> labelEncodings = [FeatureEncoding.Identity, FeatureEncoding.Identity, FeatureEncoding.Identity];
         var indices = new int[batch];
-        var scratch = new float[heads.Classes];
+        var scratch = new float[c.Heads.Max(h => h.Units)];
+        var reference = new double[TimeBins.Count];
         Sums sums = default;
         for (int start = lo; start < hi; start += batch)
         {
             int n = Math.Min(batch, hi - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
-            windows.Fill(indices.AsSpan(0, n), inputs, labels, inputScales, labelColumns, labelScales);
+            windows.Fill(indices.AsSpan(0, n), inputs, labels, inputEncodings, labelColumns, labelEncodings);
             network.Forward(inputs, n);
             ReadOnlySpan<float> logits = network.HeadOutput(heads.Pitch, n);
             for (int b = 0; b < n; b++)
@@ -92,10 +103,32 @@ public static class LossEvaluator
                 sums.Nll += Losses.CrossEntropy(row, label, scratch, out _);
                 if (TensorPrimitives.IndexOfMax(row) == label) sums.Correct++;
             }
-            if (heads.Step >= 0) sums.Step += Regression(network.HeadOutput(heads.Step, n), labels, 1, n);
-            if (heads.Duration >= 0) sums.Duration += Regression(network.HeadOutput(heads.Duration, n), labels, 2, n);
+            if (heads.Step >= 0)
+                sums.Step += heads.StepClasses ? TimeCrossEntropy(network.HeadOutput(heads.Step, n), labels, 1, n, heads.ToReference!, scratch, reference)
+                    : Regression(network.HeadOutput(heads.Step, n), labels, 1, n);
+            if (heads.Duration >= 0)
+                sums.Duration += heads.DurationClasses ? TimeCrossEntropy(network.HeadOutput(heads.Duration, n), labels, 2, n, heads.ToReference!, scratch, reference)
+                    : Regression(network.HeadOutput(heads.Duration, n), labels, 2, n);
         }
         return sums;
+    }
+
+    // −ln of the probability the head gives the label's reference bin: its classes' softmax added up per reference bin
+    private static double TimeCrossEntropy(ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, int column, int n, int[] toReference, Span<float> scratch,
+                                           Span<double> reference)
+    {
+        int classes = toReference.Length;
+        double sum = 0;
+        for (int b = 0; b < n; b++)
+        {
+            ReadOnlySpan<float> row = outputs.Slice(b * classes, classes);
+            Span<float> p = scratch[..classes];
+            TensorPrimitives.SoftMax(row, p);
+            reference.Clear();
+            for (int k = 0; k < classes; k++) reference[toReference[k]] += p[k];
+            sum -= Math.Log(Math.Max(reference[TimeBins.Of(labels[b * 3 + column])], 1e-30));
+        }
+        return sum;
     }
 
     // the training loss of a regression head, summed in double so that neither batch nor thread count changes it
@@ -106,7 +139,7 @@ public static class LossEvaluator
         return sum;
     }
 
-    private readonly record struct Heads(int Pitch, int Classes, int Step, int Duration);
+    private sealed record Heads(int Pitch, int Classes, int Step, int Duration, bool StepClasses, bool DurationClasses, int[]? ToReference);
 
     private record struct Sums(double Nll, double Step, double Duration, long Correct)
     {

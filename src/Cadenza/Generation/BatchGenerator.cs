@@ -1,58 +1,67 @@
 using Cadenza.Common;
+using Cadenza.Corpus;
 using Cadenza.Model;
 using Cadenza.Notes;
 
 namespace Cadenza.Generation;
 
 /// <summary>
-/// The paper's sampling loop, for one piece or several at once: run the last <c>seq_length</c> notes through the
-/// model, draw the pitch, take step and duration clamped at 0, append the note and slide the window. Unlike the
-/// tutorial, the appended pitch is normalised like the training inputs (the tutorial appends the raw MIDI number,
-/// feeding the model pitches 128× too large). Several pieces share one batched forward pass per note, which is far
-/// cheaper per note than batch 1.
+/// The sampling loop, for one piece or several at once: run the last <c>seq_length</c> notes through the model, draw
+/// each class head (pitch, and step and duration when they are time classes) with the temperature and top-k, read
+/// each regression head clamped at 0, append the note and slide the window. Unlike the tutorial, the appended note is
+/// encoded like the training inputs (the tutorial appends the raw MIDI number, feeding the model pitches 128× too
+/// large). Several pieces share one batched forward pass per note, which is far cheaper per note than batch 1.
 /// </summary>
 /// <remarks>
 /// Each note reuses preallocated buffers: the per-note path allocates nothing. Pieces draw from one RNG in piece
-/// order, so a seed reproduces the whole set.
+/// order (pitch, then the other class heads in head order), so a seed reproduces the whole set.
 /// </remarks>
 public sealed class BatchGenerator
 {
     private readonly MusicModel _model;
     private readonly MusicNetwork _network;
-    private readonly float[] _windows;    // [B, T, F] normalised inputs
+    private readonly float[] _windows;    // [B, T, F] encoded inputs
     private readonly float[] _scratch;
     private readonly double[] _starts;    // [B] onset of each piece's last note
-    private readonly float[] _inputScales;   // [F] what each input feature is divided by
-    private readonly int _pitchHead, _stepHead, _durationHead, _pitchFeature, _stepFeature, _durationFeature;
-    private readonly int _velocityHead = -1, _velocityFeature = -1;   // a model that also reads and predicts velocity
+    private readonly FeatureEncoding[] _encodings;   // [F] how each input feature is written into the window
+    private readonly int[] _headOf;       // [F] the head predicting each input feature
+    private readonly int[] _order;        // heads in drawing order: pitch first, as the paper draws it
+    private readonly float[] _note;       // [F] the note being composed, raw (MIDI pitch, seconds, MIDI velocity)
+    private readonly int _pitchFeature, _stepFeature, _durationFeature, _velocityFeature;
 
     /// <summary>Prepares inference for up to <paramref name="maxPieces"/> pieces at once.</summary>
-    /// <exception cref="GenerationException">The model lacks a pitch, step or duration head or input.</exception>
+    /// <exception cref="GenerationException">The model does not read and predict pitch, step and duration (and optionally velocity).</exception>
     public BatchGenerator(MusicModel model, int maxPieces)
     {
         if (maxPieces < 1) throw new ArgumentOutOfRangeException(nameof(maxPieces));
         ModelConfig c = model.Config;
-        int Head(string name) => Array.FindIndex(c.Heads, h => h.Name == name) is var i and >= 0 ? i : throw new GenerationException($"the model has no '{name}' head");
-        _pitchHead = Head("pitch");
-        _stepHead = Head("step");
-        _durationHead = Head("duration");
         _pitchFeature = Array.IndexOf(c.Features, "pitch");
         _stepFeature = Array.IndexOf(c.Features, "step");
         _durationFeature = Array.IndexOf(c.Features, "duration");
         _velocityFeature = Array.IndexOf(c.Features, "velocity");
         if (_pitchFeature < 0 || _stepFeature < 0 || _durationFeature < 0 || c.InputSize != (_velocityFeature >= 0 ? 4 : 3))
             throw new GenerationException($"generation needs a model whose inputs are pitch, step and duration, and optionally velocity; this one reads ({string.Join(", ", c.Features)})");
-        if (_velocityFeature >= 0)
+        _headOf = new int[c.InputSize];
+        for (int j = 0; j < c.InputSize; j++)
         {
-            _velocityHead = Head("velocity");
-            if (c.Heads[_velocityHead].Kind != HeadKind.Regression) throw new GenerationException("generation needs a regression head for velocity");
+            string f = c.Features[j];
+            int h = Array.FindIndex(c.Heads, x => x.Name == f);
+            if (h < 0) throw new GenerationException($"the model has no '{f}' head");
+            HeadConfig head = c.Heads[h];
+            if (f == "pitch" && head.Kind != HeadKind.Classes) throw new GenerationException("generation needs a class head for pitch");
+            if (f == "velocity" && head.Kind != HeadKind.Regression) throw new GenerationException("generation needs a regression head for velocity");
+            if (head.Kind == HeadKind.Classes && ModelConfig.IsTime(f) && head.Values?.Length != head.Units)
+                throw new GenerationException($"the {f} head's classes have no recorded values to play (train the model with this build)");
+            _headOf[j] = h;
         }
-        _inputScales = c.Features.Select(c.InputScale).ToArray();
+        _order = [_headOf[_pitchFeature], .. Enumerable.Range(0, c.InputSize).Where(j => j != _pitchFeature).Select(j => _headOf[j])];
+        _encodings = c.Features.Select(c.InputEncoding).ToArray();
         _model = model;
         _network = new MusicNetwork(model, maxPieces);
         _windows = new float[maxPieces * c.SequenceLength * c.InputSize];
-        _scratch = new float[2 * c.Heads[_pitchHead].Units];
+        _scratch = new float[2 * c.Heads.Max(h => h.Units)];
         _starts = new double[maxPieces];
+        _note = new float[c.InputSize];
         MaxPieces = maxPieces;
     }
 
@@ -75,36 +84,49 @@ public sealed class BatchGenerator
         if (pieces < 1 || pieces > MaxPieces) throw new ArgumentOutOfRangeException(nameof(pieces), $"1..{MaxPieces} pieces");
         if (seeds.Length != pieces * windowFloats) throw new ArgumentException($"need {pieces} seeds of {t} notes × {f} features, got {seeds.Length} floats", nameof(seeds));
         if (output.Length % pieces != 0) throw new ArgumentException($"{output.Length} notes do not split into {pieces} pieces", nameof(output));
-        int notes = output.Length / pieces, classes = c.Heads[_pitchHead].Units;
+        int notes = output.Length / pieces;
         seeds.CopyTo(_windows);
         for (int j = 0; j < f; j++)
-            if (_inputScales[j] != 1f) for (int i = j; i < pieces * windowFloats; i += f) _windows[i] /= _inputScales[j];
+        {
+            FeatureEncoding e = _encodings[j];
+            if (e.Edges != null || e.Scale != 1f) for (int i = j; i < pieces * windowFloats; i += f) _windows[i] = e.Encode(_windows[i]);
+        }
         Array.Clear(_starts);
         var sampler = new Sampler(options.Temperature, options.TopK, new Rng(options.Seed));
         for (int n = 0; n < notes; n++)
         {
             _network.Forward(_windows, pieces);
-            ReadOnlySpan<float> logits = _network.HeadOutput(_pitchHead, pieces);
-            ReadOnlySpan<float> steps = _network.HeadOutput(_stepHead, pieces), durations = _network.HeadOutput(_durationHead, pieces);
-            ReadOnlySpan<float> velocities = _velocityHead >= 0 ? _network.HeadOutput(_velocityHead, pieces) : default;
             for (int p = 0; p < pieces; p++)
             {
-                int pitch = sampler.Sample(logits.Slice(p * classes, classes), _scratch);
-                float step = MathF.Max(0f, steps[p]), duration = MathF.Max(0f, durations[p]);
+                foreach (int h in _order) Predict(h, p, pieces, sampler);
+                float step = _note[_stepFeature], duration = _note[_durationFeature];
                 double start = _starts[p] + step;
-                // the velocity head predicts velocity / 127: rounded to a MIDI velocity, at least 1 (0 would be a note-off)
-                int velocity = _velocityHead >= 0 ? Math.Clamp((int)MathF.Round(velocities[p] * ModelConfig.VelocityScale), 1, 127) : Note.DefaultVelocity;
-                output[p * notes + n] = new Note(pitch, start, start + duration, velocity);
+                int velocity = _velocityFeature >= 0 ? (int)_note[_velocityFeature] : Note.DefaultVelocity;
+                output[p * notes + n] = new Note((int)_note[_pitchFeature], start, start + duration, velocity);
                 _starts[p] = start;
 
                 Span<float> w = _windows.AsSpan(p * windowFloats, windowFloats);
                 w[f..].CopyTo(w);   // slide: drop the oldest note
                 Span<float> last = w[^f..];
-                last[_pitchFeature] = pitch / c.PitchScale;
-                last[_stepFeature] = step;
-                last[_durationFeature] = duration;
-                if (_velocityFeature >= 0) last[_velocityFeature] = velocity / ModelConfig.VelocityScale;
+                for (int j = 0; j < f; j++) last[j] = _encodings[j].Encode(_note[j]);
             }
         }
+    }
+
+    // the raw value head h predicts for piece p, into _note: a drawn class (a pitch, or a time bin's recorded value),
+    // or a regressed value clamped at 0 (velocity rounded to a MIDI velocity, at least 1: 0 would be a note-off)
+    private void Predict(int h, int p, int pieces, Sampler sampler)
+    {
+        HeadConfig head = _model.Config.Heads[h];
+        int j = Array.IndexOf(_headOf, h);
+        ReadOnlySpan<float> output = _network.HeadOutput(h, pieces);
+        if (head.Kind == HeadKind.Classes)
+        {
+            int k = sampler.Sample(output.Slice(p * head.Units, head.Units), _scratch);
+            _note[j] = head.Values is { } values ? values[k] : k;
+            return;
+        }
+        float y = MathF.Max(0f, output[p]);
+        _note[j] = j == _velocityFeature ? Math.Clamp(MathF.Round(y * ModelConfig.VelocityScale), 1, 127) : y;
     }
 }

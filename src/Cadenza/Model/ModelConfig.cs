@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cadenza.Corpus;
 using Cadenza.Notes;
 
 namespace Cadenza.Model;
@@ -7,7 +9,7 @@ namespace Cadenza.Model;
 [JsonConverter(typeof(JsonStringEnumConverter<HeadKind>))]
 public enum HeadKind
 {
-    /// <summary>Logits over classes (pitch 0..127), trained with sparse categorical cross-entropy.</summary>
+    /// <summary>Logits over classes (pitch 0..127, or time bins), trained with sparse categorical cross-entropy.</summary>
     Classes,
 
     /// <summary>One value (step, duration), trained with MSE plus positive pressure.</summary>
@@ -19,7 +21,24 @@ public enum HeadKind
 /// <param name="Units">Outputs: classes for a class head, 1 for a regression head.</param>
 /// <param name="Kind">Classes or regression.</param>
 /// <param name="LossWeight">Weight in the total loss (the tutorial: pitch 0.05, step 1, duration 1).</param>
-public sealed record HeadConfig(string Name, int Units, HeadKind Kind, float LossWeight);
+public sealed record HeadConfig(string Name, int Units, HeadKind Kind, float LossWeight)
+{
+    /// <summary>
+    /// A copy path: the head's distribution is a learned mixture of its softmax with a pointer over the window's values
+    /// of the same feature (pointer-sentinel mixture, Merity et al. 2016). Needs the feature as an embedded input.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Copy { get; init; }
+
+    /// <summary>For a time class head: the value played for each class, in seconds (the median of the training notes in the bin), set by training.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public float[]? Values { get; init; }
+}
+
+/// <summary>A learned embedding of an input feature: the feature enters as a class index and is looked up in a [classes × Dim] table.</summary>
+/// <param name="Feature">pitch, step or duration (time as its bin among <see cref="ModelConfig.TimeBinEdges"/>).</param>
+/// <param name="Dim">Floats per embedded value.</param>
+public sealed record EmbeddingConfig(string Feature, int Dim);
 
 /// <summary>The network's architecture and input normalisation; the paper's model is the default.</summary>
 /// <remarks>Nothing in the engine hard-codes 25, 3 or 128: every size comes from here.</remarks>
@@ -27,6 +46,32 @@ public sealed record ModelConfig
 {
     /// <summary>The paper's model: 25 notes of (pitch/128, step, duration) → LSTM(128) → pitch, step, duration.</summary>
     public static ModelConfig Paper { get; } = new();
+
+    /// <summary>
+    /// Cadenza's own model: pitch, step and duration as learned embeddings (time as bins with an exact-zero bin), an
+    /// LSTM, and three class heads; pitch, step and duration each mix their softmax with a copy of the window's values.
+    /// </summary>
+    public static ModelConfig Cadenza { get; } = new()
+    {
+        Embeddings = [new("pitch", 48), new("step", 16), new("duration", 16)],
+        TimeBinEdges = TimeBins.Refine(2),
+        LstmUnits = [192],
+        Heads =
+        [
+            new("pitch", 128, HeadKind.Classes, 1f) { Copy = true },
+            new("step", TimeBins.Refine(2).Length + 1, HeadKind.Classes, 1f) { Copy = true },
+            new("duration", TimeBins.Refine(2).Length + 1, HeadKind.Classes, 1f) { Copy = true },
+        ],
+    };
+
+    /// <summary>The configuration a preset names: paper or cadenza.</summary>
+    /// <exception cref="ArgumentException">Another name.</exception>
+    public static ModelConfig Preset(string name) => name switch
+    {
+        "paper" => Paper,
+        "cadenza" => Cadenza,
+        _ => throw new ArgumentException($"unknown preset '{name}' (paper or cadenza)"),
+    };
 
     /// <summary>Notes in one input window.</summary>
     public int SequenceLength { get; init; } = 25;
@@ -48,9 +93,42 @@ public sealed record ModelConfig
         new("duration", 1, HeadKind.Regression, 1f),
     ];
 
-    /// <summary>Floats per input note.</summary>
+    /// <summary>Input features fed as learned embeddings instead of scaled values (none in the paper's model).</summary>
+    public EmbeddingConfig[]? Embeddings { get; init; }
+
+    /// <summary>
+    /// Bin edges in seconds for time fed or predicted as classes (bin k = [edge k−1, edge k), so bin 0 is "together");
+    /// null when step and duration are plain seconds, as in the paper.
+    /// </summary>
+    public double[]? TimeBinEdges { get; init; }
+
+    /// <summary>Floats per input note in a window (one per feature).</summary>
     [JsonIgnore]
     public int InputSize => Features.Length;
+
+    /// <summary>Floats per note entering the first LSTM: an embedding's width for an embedded feature, 1 for a scaled one.</summary>
+    [JsonIgnore]
+    public int EncodedSize => Features.Sum(f => EmbeddingDim(f) is var d and > 0 ? d : 1);
+
+    /// <summary>The embedding width of input <paramref name="feature"/>, or 0 when it enters as a scaled value.</summary>
+    public int EmbeddingDim(string feature) => Embeddings?.FirstOrDefault(e => e.Feature == feature)?.Dim ?? 0;
+
+    /// <summary>True for step and duration, the features measured in seconds.</summary>
+    public static bool IsTime(string feature) => feature is "step" or "duration";
+
+    /// <summary>The classes of <paramref name="feature"/> as a class index: 128 MIDI pitches, or the time bins.</summary>
+    public int Classes(string feature) => IsTime(feature) ? (TimeBinEdges?.Length ?? -1) + 1 : 128;
+
+    /// <summary>How input <paramref name="feature"/> is written into a window: its class index when embedded, else divided by its scale.</summary>
+    public FeatureEncoding InputEncoding(string feature) =>
+        EmbeddingDim(feature) > 0 ? ClassEncoding(feature) : new FeatureEncoding(InputScale(feature));
+
+    /// <summary>How a head's label is written: the class index for a class head, the value divided by its input scale for a regression head.</summary>
+    public FeatureEncoding LabelEncoding(HeadConfig head) =>
+        head.Kind == HeadKind.Classes ? ClassEncoding(head.Name) : new FeatureEncoding(InputScale(head.Name));
+
+    private FeatureEncoding ClassEncoding(string feature) =>
+        IsTime(feature) && TimeBinEdges != null ? new FeatureEncoding(1f, TimeBinEdges) : FeatureEncoding.Identity;
 
     /// <summary>What a velocity input is divided by (and a velocity regression head predicts on the same scale).</summary>
     public const float VelocityScale = 127f;
@@ -58,13 +136,12 @@ public sealed record ModelConfig
     /// <summary>What input <paramref name="feature"/> is divided by: pitch by <see cref="PitchScale"/>, velocity by 127, the rest by 1.</summary>
     public float InputScale(string feature) => feature switch { "pitch" => PitchScale, "velocity" => VelocityScale, _ => 1f };
 
-    /// <summary>What a head's label is divided by: a class head predicts the raw value (a class index), a regression head the input's scale.</summary>
-    public float LabelScale(HeadConfig head) => head.Kind == HeadKind.Classes ? 1f : InputScale(head.Name);
 
     /// <summary>
     /// Why this model cannot learn from or compose notes, or null when it can: its inputs must be note features
     /// (pitch, step and duration, optionally velocity), each once, and each predicted by its own head (generation
-    /// feeds every prediction back), pitch by a class head of at least 128 classes, the others by regression heads.
+    /// feeds every prediction back), pitch by a class head of at least 128 classes, velocity by a regression head, and
+    /// step and duration by regression heads or by class heads over the time bins.
     /// </summary>
     public string? NoteModelProblem()
     {
@@ -79,15 +156,63 @@ public sealed record ModelConfig
             if (head is null) return $"input '{f}' has no head predicting it, so a composed note could not be fed back";
             if (f == "pitch" && (head.Kind != HeadKind.Classes || head.Units < 128))
                 return $"the pitch head must be a class head of at least 128 classes (MIDI pitches), not {head.Kind.ToString().ToLowerInvariant()} with {head.Units}";
-            if (f != "pitch" && head.Kind != HeadKind.Regression)
+            if (IsTime(f) && head.Kind == HeadKind.Classes && (TimeBinEdges is null || head.Units != Classes(f)))
+                return $"the {f} class head needs one class per time bin ({(TimeBinEdges is null ? "the model has no timeBinEdges" : $"{Classes(f)} bins, not {head.Units}")})";
+            if (f == "velocity" && head.Kind != HeadKind.Regression)
                 return $"the {f} head must be a regression head";
         }
         return null;
     }
 
-    /// <summary>How training windows feed this model: each input's divisor, and per head the input column it predicts and the label's divisor.</summary>
-    public (float[] InputScales, int[] LabelColumns, float[] LabelScales) WindowLayout() =>
-        (Features.Select(InputScale).ToArray(), Heads.Select(h => Array.IndexOf(Features, h.Name)).ToArray(), Heads.Select(LabelScale).ToArray());
+    /// <summary>How training windows feed this model: each input's encoding, and per head the input column it predicts and the label's encoding.</summary>
+    public (FeatureEncoding[] Inputs, int[] LabelColumns, FeatureEncoding[] Labels) WindowLayout() =>
+        (Features.Select(InputEncoding).ToArray(), Heads.Select(h => Array.IndexOf(Features, h.Name)).ToArray(), Heads.Select(LabelEncoding).ToArray());
+
+    /// <summary>True when <paramref name="other"/> has the same layers and encodings (a checkpoint fits it), whatever the learned time values.</summary>
+    public bool SameArchitecture(ModelConfig other)
+    {
+        static string Shape(ModelConfig c) => JsonSerializer.Serialize(c with { Heads = c.Heads.Select(h => h with { Values = null }).ToArray() });
+        return Shape(this) == Shape(other);
+    }
+
+    /// <summary>
+    /// This configuration with each time class head's <see cref="HeadConfig.Values"/> learned from
+    /// <paramref name="pieces"/>: the median step or duration of the notes in each bin (an empty bin plays the middle
+    /// of its edges in log time), so that a sampled class is played at a value real music uses.
+    /// </summary>
+    public ModelConfig WithTimeValues(IEnumerable<Note[]> pieces)
+    {
+        if (TimeBinEdges is not { } edges || !Heads.Any(h => h.Kind == HeadKind.Classes && IsTime(h.Name))) return this;
+        var steps = new List<float>[edges.Length + 1];
+        var durations = new List<float>[edges.Length + 1];
+        for (int b = 0; b <= edges.Length; b++) { steps[b] = []; durations[b] = []; }
+        foreach (Note[] piece in pieces)
+        for (int i = 0; i < piece.Length; i++)
+        {
+            float step = (float)NoteFeatures.Step(piece, i), duration = (float)piece[i].Duration;
+            steps[TimeBins.Index(edges, step)].Add(step);
+            durations[TimeBins.Index(edges, duration)].Add(duration);
+        }
+        // an empty zero bin plays a step of 0 (a chord) but never a note of length 0: half the bin's edge
+        float[] Medians(List<float>[] bins, float emptyZero) => bins.Select((values, b) =>
+        {
+            if (values.Count == 0)
+                return b == 0 ? emptyZero : b == edges.Length ? (float)(edges[^1] * 1.5) : (float)Math.Sqrt(edges[b - 1] * edges[b]);
+            values.Sort();
+            return values[values.Count / 2];
+        }).ToArray();
+        float[] stepValues = Medians(steps, 0f), durationValues = Medians(durations, (float)(edges[0] / 2));
+        return this with
+        {
+            Heads = Heads.Select(h => h.Kind == HeadKind.Classes && IsTime(h.Name) ? h with { Values = h.Name == "step" ? stepValues : durationValues } : h).ToArray(),
+        };
+    }
+
+    /// <summary>Name of the embedding table of input <paramref name="feature"/>.</summary>
+    public static string EmbeddingName(string feature) => feature + "_embedding";
+
+    /// <summary>Name of the copy path of head <paramref name="head"/>.</summary>
+    public static string CopyName(string head) => head + "_copy";
 
     /// <summary>Keras's automatic name of LSTM layer <paramref name="index"/>: lstm, lstm_1, lstm_2, ….</summary>
     public static string LstmName(int index) => index == 0 ? "lstm" : $"lstm_{index}";
@@ -104,14 +229,30 @@ public sealed record ModelConfig
             if (h.Units < 1) throw new ModelFormatException(source, $"head '{h.Name}' has {h.Units} units");
             if (h.Kind == HeadKind.Regression && h.Units != 1) throw new ModelFormatException(source, $"regression head '{h.Name}' must have 1 unit");
             if (Array.IndexOf(Features, h.Name) < 0) throw new ModelFormatException(source, $"head '{h.Name}' predicts no input feature ({string.Join(", ", Features)})");
+            if (h.Copy && (h.Kind != HeadKind.Classes || EmbeddingDim(h.Name) == 0 || h.Units != Classes(h.Name)))
+                throw new ModelFormatException(source, $"head '{h.Name}' copies from the window, so it must be a class head over the classes of an embedded input '{h.Name}'");
+            if (h.Values != null && h.Values.Length != h.Units) throw new ModelFormatException(source, $"head '{h.Name}' has {h.Values.Length} class values for {h.Units} classes");
         }
+        foreach (EmbeddingConfig e in Embeddings ?? [])
+        {
+            if (e.Dim < 1) throw new ModelFormatException(source, $"embedding of '{e.Feature}' has width {e.Dim}");
+            if (Array.IndexOf(Features, e.Feature) < 0 || e.Feature == "velocity")
+                throw new ModelFormatException(source, $"embedding of '{e.Feature}': only pitch, step and duration inputs can be embedded");
+            if (IsTime(e.Feature) && TimeBinEdges is null) throw new ModelFormatException(source, $"embedding of '{e.Feature}' needs timeBinEdges");
+        }
+        if (Embeddings != null && Embeddings.Select(e => e.Feature).Distinct().Count() != Embeddings.Length)
+            throw new ModelFormatException(source, "a feature is embedded twice");
+        if (TimeBinEdges != null && (TimeBinEdges.Length == 0 || TimeBinEdges.Zip(TimeBinEdges.Skip(1)).Any(p => !(p.Second > p.First)) || !(TimeBinEdges[0] > 0)))
+            throw new ModelFormatException(source, "timeBinEdges must be positive and ascending");
         if (!(PitchScale > 0)) throw new ModelFormatException(source, "pitch scale must be positive");
     }
 
     /// <summary>The weight tensors in Keras order with their shapes.</summary>
     public IEnumerable<(string Name, int[] Shape)> WeightShapes()
     {
-        int input = InputSize;
+        foreach (string f in Features)
+            if (EmbeddingDim(f) > 0) yield return ($"{EmbeddingName(f)}/embeddings", [Classes(f), EmbeddingDim(f)]);
+        int input = EncodedSize;
         for (int l = 0; l < LstmUnits.Length; l++)
         {
             int h = LstmUnits[l];
@@ -125,6 +266,12 @@ public sealed record ModelConfig
         {
             yield return ($"{head.Name}/kernel", [input, head.Units]);
             yield return ($"{head.Name}/bias", [head.Units]);
+        }
+        foreach (HeadConfig head in Heads.Where(h => h.Copy))
+        {
+            yield return ($"{CopyName(head.Name)}/kernel", [input, input]);
+            yield return ($"{CopyName(head.Name)}/sentinel_kernel", [input, 1]);
+            yield return ($"{CopyName(head.Name)}/sentinel_bias", [1]);
         }
     }
 }

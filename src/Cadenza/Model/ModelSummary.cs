@@ -13,12 +13,27 @@ public sealed record SummaryRow(string Layer, string OutputShape, int Parameters
 /// <summary>The Keras-style summary of a model (the paper's Figure 2): layer, output shape, parameters, connected to.</summary>
 public static class ModelSummary
 {
+    /// <summary>The architecture in one line: inputs (embedded ones with their width) → LSTMs → heads (classes, copy paths).</summary>
+    public static string Describe(ModelConfig c)
+    {
+        string inputs = string.Join(", ", c.Features.Select(f => c.EmbeddingDim(f) is var d and > 0 ? $"{f} embedded ×{d}" : f));
+        string heads = string.Join(", ", c.Heads.Select(h => $"{h.Name}({h.Units}{(h.Kind == HeadKind.Classes && ModelConfig.IsTime(h.Name) ? " time bins" : "")}{(h.Copy ? " + copy" : "")})"));
+        return $"{c.SequenceLength} × ({inputs}) → LSTM({string.Join(", ", c.LstmUnits)}) → {heads}";
+    }
+
     /// <summary>The rows, input first.</summary>
     public static IReadOnlyList<SummaryRow> Rows(ModelConfig c)
     {
         var rows = new List<SummaryRow> { new("input (InputLayer)", $"[(None, {c.SequenceLength}, {c.InputSize})]", 0, "[]") };
         string previous = "input";
-        int input = c.InputSize;
+        foreach (string f in c.Features.Where(f => c.EmbeddingDim(f) > 0))
+            rows.Add(new($"{ModelConfig.EmbeddingName(f)} (Embedding)", $"(None, {c.SequenceLength}, {c.EmbeddingDim(f)})", c.Classes(f) * c.EmbeddingDim(f), "['input[0][0]']"));
+        if (c.Embeddings is { Length: > 0 })
+        {
+            rows.Add(new("encoded (Concatenate)", $"(None, {c.SequenceLength}, {c.EncodedSize})", 0, "['input[0][0]', embeddings]"));
+            previous = "encoded";
+        }
+        int input = c.EncodedSize;
         for (int l = 0; l < c.LstmUnits.Length; l++)
         {
             int h = c.LstmUnits[l];
@@ -30,6 +45,8 @@ public static class ModelSummary
         }
         foreach (HeadConfig head in c.Heads)
             rows.Add(new($"{head.Name} (Dense)", $"(None, {head.Units})", (input + 1) * head.Units, $"['{previous}[0][0]']"));
+        foreach (HeadConfig head in c.Heads.Where(h => h.Copy))
+            rows.Add(new($"{ModelConfig.CopyName(head.Name)} (CopyMixture)", $"(None, {head.Units})", input * input + input + 1, $"['{previous}', '{head.Name}', 'input']"));
         return rows;
     }
 

@@ -27,7 +27,9 @@ public sealed class MusicModel
         foreach (ParameterTensor t in parameters.Tensors)
         {
             Span<float> w = parameters.Values.AsSpan(t.Offset, t.Length);
-            if (t.Name.EndsWith("/recurrent_kernel", StringComparison.Ordinal))
+            if (t.Name.EndsWith("/embeddings", StringComparison.Ordinal))
+                Initializers.EmbeddingUniform(w, rng);
+            else if (t.Name.EndsWith("/recurrent_kernel", StringComparison.Ordinal))
                 Initializers.Orthogonal(w, t.Shape[0], t.Shape[1], rng);
             else if (t.Name.EndsWith("/kernel", StringComparison.Ordinal))
                 Initializers.GlorotUniform(w, t.Shape[0], t.Shape[1], rng);
@@ -50,13 +52,4 @@ public sealed class MusicModel
 
     /// <summary>Number of trainable weights (84,354 for the paper's model).</summary>
     public int ParameterCount => Parameters.Count;
-
-    /// <summary>Turns raw note features (pitch as a MIDI number) into model inputs in place: pitch / PitchScale.</summary>
-    public void NormaliseInput(Span<float> features)
-    {
-        int width = Config.InputSize;
-        int pitch = Array.IndexOf(Config.Features, "pitch");
-        if (pitch < 0) return;
-        for (int i = pitch; i < features.Length; i += width) features[i] /= Config.PitchScale;
-    }
 }

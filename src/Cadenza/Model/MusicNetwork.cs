@@ -3,18 +3,26 @@ using Cadenza.Nn;
 namespace Cadenza.Model;
 
 /// <summary>
-/// The compute side of a <see cref="MusicModel"/>: stacked LSTM layers and the heads with every buffer preallocated for
-/// up to <see cref="MaxBatch"/> windows, so forward, loss and backward passes allocate nothing.
+/// The compute side of a <see cref="MusicModel"/>: input encoding (scaled values or learned embeddings), stacked LSTM
+/// layers, the heads on the last hidden state and, for heads that copy, a pointer-sentinel mixture over the window,
+/// with every buffer preallocated for up to <see cref="MaxBatch"/> windows, so forward, loss and backward passes
+/// allocate nothing.
 /// </summary>
 /// <remarks>Not thread-safe: one network per thread. It reads the model's current weights at every call.</remarks>
 public sealed class MusicNetwork
 {
     private readonly MusicModel _model;
+    private readonly EmbeddingLayer?[] _embeddings;   // per input feature; null where the feature enters as a scaled value
+    private readonly int[] _offsets;                  // per input feature: first column of its encoding in a note's LSTM input
     private readonly LstmLayer[] _layers;
     private readonly DenseLayer[] _heads;
+    private readonly CopyMixture?[] _copies;          // per head; null where the head does not copy
+    private readonly int[] _copyColumns;              // per head: the input column whose classes it copies
     private readonly float[] _input;        // [T, B, F] time-major copy of the windows
+    private readonly float[] _encoded;      // [T, B, E] the LSTM's input when some feature is embedded (else _input is)
     private readonly float[][] _dHeads;     // per head [B, units]
     private readonly float[] _dTop;         // [B, H_last] gradient on the last hidden state
+    private readonly float[] _dTopSequence; // [T, B, H_last] gradient on every hidden state of the top layer (copy paths)
 
     /// <summary>Allocates the buffers for batches of up to <paramref name="maxBatch"/> windows.</summary>
     public MusicNetwork(MusicModel model, int maxBatch)
@@ -23,7 +31,17 @@ public sealed class MusicNetwork
         _model = model;
         MaxBatch = maxBatch;
         ModelConfig c = model.Config;
-        int input = c.InputSize;
+        _embeddings = new EmbeddingLayer?[c.InputSize];
+        _offsets = new int[c.InputSize];
+        for (int j = 0, offset = 0; j < c.InputSize; j++)
+        {
+            string f = c.Features[j];
+            int dim = c.EmbeddingDim(f);
+            _offsets[j] = offset;
+            if (dim > 0) _embeddings[j] = new EmbeddingLayer(model.Parameters, ModelConfig.EmbeddingName(f), c.Classes(f), dim);
+            offset += dim > 0 ? dim : 1;
+        }
+        int input = c.EncodedSize;
         _layers = new LstmLayer[c.LstmUnits.Length];
         for (int l = 0; l < _layers.Length; l++)
         {
@@ -31,9 +49,14 @@ public sealed class MusicNetwork
             input = c.LstmUnits[l];
         }
         _heads = c.Heads.Select(h => new DenseLayer(model.Parameters, h.Name, input, h.Units, maxBatch)).ToArray();
+        int top = input;
+        _copies = c.Heads.Select(h => h.Copy ? new CopyMixture(model.Parameters, ModelConfig.CopyName(h.Name), top, h.Units, c.SequenceLength, maxBatch) : null).ToArray();
+        _copyColumns = c.Heads.Select(h => Array.IndexOf(c.Features, h.Name)).ToArray();
         _input = new float[c.SequenceLength * maxBatch * c.InputSize];
+        _encoded = Embedded ? new float[c.SequenceLength * maxBatch * c.EncodedSize] : [];
         _dHeads = c.Heads.Select(h => new float[maxBatch * h.Units]).ToArray();
         _dTop = new float[maxBatch * input];
+        _dTopSequence = _copies.Any(m => m != null) ? new float[c.SequenceLength * maxBatch * input] : [];
     }
 
     /// <summary>The largest batch this network can run.</summary>
@@ -42,7 +65,9 @@ public sealed class MusicNetwork
     /// <summary>The model whose weights are used.</summary>
     public MusicModel Model => _model;
 
-    /// <summary>Runs the model on <paramref name="batch"/> windows [B, T, F] of normalised inputs.</summary>
+    private bool Embedded => _embeddings.Any(e => e != null);
+
+    /// <summary>Runs the model on <paramref name="batch"/> windows [B, T, F] of encoded inputs (a scaled value, or a class index for an embedded feature).</summary>
     public void Forward(ReadOnlySpan<float> windows, int batch)
     {
         if ((uint)(batch - 1) >= (uint)MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} outside 1..{MaxBatch}");
@@ -55,17 +80,46 @@ public sealed class MusicNetwork
 
         ReadOnlySpan<float> weights = _model.Parameters.Values;
         ReadOnlySpan<float> x = _input.AsSpan(0, t * batch * f);
+        if (Embedded)
+        {
+            Encode(batch, weights);
+            x = _encoded.AsSpan(0, t * batch * c.EncodedSize);
+        }
         foreach (LstmLayer layer in _layers)
         {
             layer.Forward(x, batch, weights);
             x = layer.Sequence(batch);
         }
         ReadOnlySpan<float> last = _layers[^1].LastHidden(batch);
-        foreach (DenseLayer head in _heads) head.Forward(last, batch, weights);
+        for (int h = 0; h < _heads.Length; h++)
+        {
+            _heads[h].Forward(last, batch, weights);
+            _copies[h]?.Forward(x, last, _heads[h].Output(batch), _input, f, _copyColumns[h], batch, weights);
+        }
     }
 
-    /// <summary>Output of head <paramref name="head"/> from the last forward pass, [B, units].</summary>
-    public ReadOnlySpan<float> HeadOutput(int head, int batch) => _heads[head].Output(batch);
+    // each note's LSTM input: an embedded feature's table row, or a scaled feature's value
+    private void Encode(int batch, ReadOnlySpan<float> weights)
+    {
+        ModelConfig c = _model.Config;
+        int f = c.InputSize, e = c.EncodedSize, rows = c.SequenceLength * batch;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> note = _input.AsSpan(r * f, f);
+            Span<float> encoded = _encoded.AsSpan(r * e, e);
+            for (int j = 0; j < f; j++)
+            {
+                if (_embeddings[j] is { } table) table.Forward((int)note[j], encoded.Slice(_offsets[j], table.Dim), weights);
+                else encoded[_offsets[j]] = note[j];
+            }
+        }
+    }
+
+    /// <summary>Output of head <paramref name="head"/> from the last forward pass, [B, units]: logits, or ln p for a head that copies (its softmax is the same distribution).</summary>
+    public ReadOnlySpan<float> HeadOutput(int head, int batch) => _copies[head] is { } copy ? copy.LogProbs(batch) : _heads[head].Output(batch);
+
+    /// <summary>The vocabulary's share (against copying from the window) of head <paramref name="head"/> for window <paramref name="b"/> in the last pass; 1 for a head that does not copy.</summary>
+    public float VocabularyShare(int head, int b) => _copies[head]?.SentinelWeight(b) ?? 1f;
 
     /// <summary>Final LSTM hidden state of the top layer from the last forward pass, [B, H].</summary>
     public ReadOnlySpan<float> LastHidden(int batch) => _layers[^1].LastHidden(batch);
@@ -87,9 +141,10 @@ public sealed class MusicNetwork
             HeadConfig head = heads[h];
             ReadOnlySpan<float> y = _heads[h].Output(batch);
             Span<float> dy = _dHeads[h].AsSpan(0, batch * head.Units);
-            float loss = head.Kind == HeadKind.Classes
-                ? Losses.SparseCrossEntropy(y, head.Units, labels, heads.Length, h, batch, head.LossWeight, dy)
-                : Losses.MsePositivePressure(y, labels, heads.Length, h, batch, head.LossWeight, dy);
+            float loss = _copies[h] is { } copy ? copy.Loss(labels, heads.Length, h, batch, head.LossWeight, dy)
+                : head.Kind == HeadKind.Classes
+                    ? Losses.SparseCrossEntropy(y, head.Units, labels, heads.Length, h, batch, head.LossWeight, dy)
+                    : Losses.MsePositivePressure(y, labels, heads.Length, h, batch, head.LossWeight, dy);
             headLosses[h] = loss;
             total += head.LossWeight * loss;
         }
@@ -104,15 +159,36 @@ public sealed class MusicNetwork
         LstmLayer top = _layers[^1];
         Span<float> dTop = _dTop.AsSpan(0, batch * top.Units);
         dTop.Clear();
+        Span<float> dTopSequence = _dTopSequence.Length > 0 ? _dTopSequence.AsSpan(0, c.SequenceLength * batch * top.Units) : default;
+        dTopSequence.Clear();
         ReadOnlySpan<float> last = top.LastHidden(batch);
         for (int h = 0; h < _heads.Length; h++)
+        {
+            _copies[h]?.Backward(top.Sequence(batch), last, batch, weights, gradients, dTop, dTopSequence);
             _heads[h].Backward(last, _dHeads[h].AsSpan(0, batch * c.Heads[h].Units), batch, weights, gradients, dTop);
+        }
 
+        bool embedded = Embedded;
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             bool isTop = l == _layers.Length - 1;
-            ReadOnlySpan<float> dSequence = isTop ? default : _layers[l + 1].InputGradient(batch);
-            _layers[l].Backward(batch, weights, isTop ? dTop : default, dSequence, gradients, inputGradient: l > 0);
+            ReadOnlySpan<float> dSequence = isTop ? dTopSequence : _layers[l + 1].InputGradient(batch);
+            _layers[l].Backward(batch, weights, isTop ? dTop : default, dSequence, gradients, inputGradient: l > 0 || embedded);
+        }
+        if (embedded) EncodeBackward(batch, gradients);
+    }
+
+    private void EncodeBackward(int batch, Span<float> gradients)
+    {
+        ModelConfig c = _model.Config;
+        int f = c.InputSize, e = c.EncodedSize, rows = c.SequenceLength * batch;
+        ReadOnlySpan<float> dInput = _layers[0].InputGradient(batch);   // [T, B, E]
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> note = _input.AsSpan(r * f, f);
+            ReadOnlySpan<float> dRow = dInput.Slice(r * e, e);
+            for (int j = 0; j < f; j++)
+                _embeddings[j]?.Backward((int)note[j], dRow.Slice(_offsets[j], _embeddings[j]!.Dim), gradients);
         }
     }
 

@@ -12,6 +12,12 @@ public static class Initializers
         for (int i = 0; i < values.Length; i++) values[i] = (float)((rng.NextDouble() * 2 - 1) * limit);
     }
 
+    /// <summary>Keras's default for embeddings: U(−0.05, 0.05).</summary>
+    public static void EmbeddingUniform(Span<float> values, Rng rng)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = (float)((rng.NextDouble() * 2 - 1) * 0.05);
+    }
+
     /// <summary>Keras's Orthogonal (gain 1) for a [rows × cols] matrix: QR of a Gaussian matrix with R's diagonal made positive.</summary>
     /// <remarks>
     /// As Keras: a Gaussian [max × min] matrix is orthonormalised column by column (modified Gram–Schmidt in double,

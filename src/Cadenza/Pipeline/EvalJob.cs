@@ -48,6 +48,8 @@ public static class EvalJob
         if (training is null) warnings.Add("the model carries no training-corpus statistics (a TF.js or imported model): the unigram baseline is skipped");
         int classes = model.Config.Heads.First(h => h.Name == "pitch").Units;
         PitchBaselines baselines = PitchBaselines.Of(PitchBaselines.LabelCounts(pieces, t, classes), training?.Pitch ?? []);
+        IReadOnlyList<CountBaselineResult> counts = CountBaselines(corpus, pieces, t);
+        if (training != null && counts.Count == 0) warnings.Add("the model records no count models (trained by an earlier build): the copy baselines are skipped");
 
         var options = new GenerationOptions { Notes = request.Notes, Temperature = request.Temperature, TopK = request.TopK, Seed = request.RngSeed };
         clock.Restart();
@@ -63,6 +65,7 @@ public static class EvalJob
             HeldOutFiles = files.Count,
             Loss = loss,
             Baselines = baselines,
+            CountModels = counts,
             Generated = generatedStats,
             HeldOut = heldOutStats,
             Jsd = DistributionDivergence.Between(generatedStats, heldOutStats),
@@ -83,6 +86,21 @@ public static class EvalJob
             written.Add(request.JsonPath);
         }
         return new EvalOutcome(report, written);
+    }
+
+    /// <summary>The count models fitted when the model was trained (<see cref="TrainJob"/> records them), measured on the held-out pieces.</summary>
+    private static IReadOnlyList<CountBaselineResult> CountBaselines(JsonObject? corpus, IReadOnlyList<Note[]> pieces, int t)
+    {
+        if (corpus?["baselines"] is not JsonArray recorded) return [];
+        var results = new List<CountBaselineResult>();
+        foreach (JsonNode? node in recorded)
+        {
+            CountBaseline? b = node.Deserialize<CountBaseline>(ModelStore.Json);
+            if (b is null || b.Counts.Length != CountBaseline.ClassesOf(b.Feature)) continue;
+            var (unigram, copy) = b.CrossEntropy(pieces, t);
+            results.Add(new CountBaselineResult(b.Feature, unigram, copy, b.Lambda));
+        }
+        return results;
     }
 
     /// <summary>eval.png beside the model: in its folder, or beside its model.json.</summary>
@@ -147,6 +165,8 @@ public static class EvalJob
         string[] names = Names(corpus["validationFiles"]);
         if (names.Length == 0)
             throw new EvaluationException($"{request.ModelPath}: the model was trained without held-out files (--val 0); give --data HELDOUT");
+        // validated on a folder of its own (--val-data): its held-out files are there
+        if (corpus["validationSource"]?.GetValue<string>() is { } own) source = File.Exists(own) ? Path.GetDirectoryName(own)! : own;
         if (!Directory.Exists(source))
             throw new EvaluationException($"{source}: the model's training corpus is no longer there, so its held-out files cannot be read; give --data HELDOUT");
 

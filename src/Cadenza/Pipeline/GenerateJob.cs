@@ -129,6 +129,11 @@ public static class GenerateJob
     }
 
     /// <summary>The training corpus's note statistics from a model's corpus section, or null.</summary>
-    public static NoteStatistics? TrainingStatistics(JsonObject? corpus) =>
-        corpus?["statistics"]?.Deserialize<NoteStatistics>(ModelStore.Json);
+    /// <remarks>A model trained by an earlier build counted time on other bins: its step and duration histograms are left empty.</remarks>
+    public static NoteStatistics? TrainingStatistics(JsonObject? corpus)
+    {
+        NoteStatistics? s = corpus?["statistics"]?.Deserialize<NoteStatistics>(ModelStore.Json);
+        if (s is null || (s.Step.Length == TimeBins.Count && s.Duration.Length == TimeBins.Count)) return s;
+        return s with { Step = new long[TimeBins.Count], Duration = new long[TimeBins.Count] };
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cadenza.Common;
 using Cadenza.Corpus;
+using Cadenza.Evaluation;
 using Cadenza.Midi;
 using Cadenza.Model;
 using Cadenza.Notes;
@@ -24,6 +25,9 @@ public sealed record TrainRequest
 
     /// <summary>Training settings.</summary>
     public TrainingConfig Training { get; init; } = new();
+
+    /// <summary>Validate on this corpus (every usable piece of it) instead of a share of <see cref="Source"/>'s files; null: split the source.</summary>
+    public string? ValidationSource { get; init; }
 
     /// <summary>Continue from the folder's checkpoint.</summary>
     public bool Resume { get; init; }
@@ -68,17 +72,32 @@ public static class TrainJob
         var (files, summary) = CorpusReader.Read(request.Source, corpus, progress);
         if (summary.FilesUsable == 0)
             throw new CorpusException($"{request.Source}: no usable piece ({summary.Files} found, {summary.SkippedCount} unreadable, {summary.UnusableCount} too short or drums only)");
-        // the dataset's own validation split, unless the user asked for a random share with --val
-        bool bySource = t.Validation is null && CorpusSplit.HasSourceSplit(files);
-        var (train, validation) = bySource ? CorpusSplit.BySource(files) : CorpusSplit.ByFile(files, t.Validation ?? TrainingConfig.DefaultValidation, t.Seed);
-        string method = bySource ? "the source's train / validation split" : "by file";
+        IReadOnlyList<CorpusFile> train, validation;
+        string method;
+        if (request.ValidationSource != null)
+        {
+            var (held, heldSummary) = CorpusReader.Read(request.ValidationSource, corpus with { MaxPieces = null });
+            validation = held.Where(f => f.Status == CorpusFileStatus.Usable).ToList();
+            if (validation.Count == 0)
+                throw new CorpusException($"{request.ValidationSource}: no usable piece to validate on ({heldSummary.Files} found; each needs at least {modelConfig.SequenceLength + 1} notes)");
+            train = files.Where(f => f.Status == CorpusFileStatus.Usable).ToList();
+            method = "--val-data";
+        }
+        else
+        {
+            // the dataset's own validation split, unless the user asked for a random share with --val
+            bool bySource = t.Validation is null && CorpusSplit.HasSourceSplit(files);
+            (train, validation) = bySource ? CorpusSplit.BySource(files) : CorpusSplit.ByFile(files, t.Validation ?? TrainingConfig.DefaultValidation, t.Seed);
+            method = bySource ? "the source's train / validation split" : "by file";
+        }
         var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features);
         WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features) : null;
         if (trainWindows.Count < t.BatchSize)
             throw new TrainingException($"{request.Source}: {trainWindows.Count} training windows are fewer than one batch of {t.BatchSize}; add music or lower --batch-size");
+        if (!request.Resume) modelConfig = modelConfig.WithTimeValues(train.Select(f => f.Notes));
         MusicModel model = MusicModel.Create(modelConfig, t.Seed);
         return new PreparedTraining(request, model, summary, train, validation, trainWindows, valWindows,
-            CorpusSection(request.Source, t, modelConfig.Features, summary, train, validation, trainWindows, valWindows, method), method);
+            CorpusSection(request, t, modelConfig.Features, summary, train, validation, trainWindows, valWindows, method), method);
     }
 
     /// <summary>Trains the prepared model; the folder is complete after every epoch, so an interrupted run leaves a usable model.</summary>
@@ -104,7 +123,7 @@ public static class TrainJob
         return trainer.Run(p.Request.Resume, cancel);
     }
 
-    private static JsonObject CorpusSection(string source, TrainingConfig t, string[] features, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
+    private static JsonObject CorpusSection(TrainRequest request, TrainingConfig t, string[] features, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
                                            WindowSet trainWindows, WindowSet? valWindows, string splitMethod)
     {
         NoteStatistics stats = NoteStatistics.Of(train.Select(f => f.Notes));
@@ -121,7 +140,8 @@ public static class TrainJob
         }
         return new JsonObject
         {
-            ["source"] = Path.GetFullPath(source),
+            ["source"] = Path.GetFullPath(request.Source),
+            ["validationSource"] = request.ValidationSource is { } v ? Path.GetFullPath(v) : null,
             ["kind"] = summary.Source,
             ["instrument"] = t.Instrument,
             ["split"] = splitMethod,
@@ -131,6 +151,9 @@ public static class TrainJob
             ["trainWindows"] = trainWindows.Count,
             ["validationWindows"] = valWindows?.Count ?? 0,
             ["statistics"] = JsonSerializer.SerializeToNode(stats, ModelStore.Json),
+            // the count models eval judges the model against, fitted here where the training windows are at hand
+            ["baselines"] = new JsonArray(CountBaseline.Features
+                .Select(f => JsonSerializer.SerializeToNode(CountBaseline.Fit(f, train.Select(p => p.Notes).ToList(), trainWindows.SequenceLength), ModelStore.Json)).ToArray()),
             ["seeds"] = seeds,
         };
     }

@@ -6,19 +6,25 @@ using Cadenza.Training;
 
 namespace Cadenza.Pipeline;
 
-/// <summary>Resolves the effective settings of a train run: defaults (or, on resume, the saved ones), then a JSON config file, then explicit options.</summary>
+/// <summary>Resolves the effective settings of a train run: a preset's defaults (or, on resume, the saved ones), then a JSON config file, then explicit options.</summary>
 public static class TrainSettings
 {
+    /// <summary>The preset of <c>train</c> and <c>demo</c> when none is named: Cadenza's own model.</summary>
+    public const string DefaultPreset = "cadenza";
+
     /// <summary>
     /// Returns the architecture and training settings. The config file has the shape of a model's config.json:
     /// <c>{"model": {…}, "training": {…}}</c>; keys are the camelCase property names of <see cref="ModelConfig"/> and
     /// <see cref="TrainingConfig"/>.
     /// </summary>
-    /// <exception cref="FormatException">The config file is unreadable or names an unknown setting.</exception>
-    public static (ModelConfig Model, TrainingConfig Training) Resolve(string output, bool resume, string? configFile, JsonObject? trainingOptions)
+    /// <param name="preset">cadenza (the default) or paper: the architecture and training settings to start from.</param>
+    /// <exception cref="FormatException">The config file is unreadable or names an unknown setting, or the preset is unknown.</exception>
+    public static (ModelConfig Model, TrainingConfig Training) Resolve(string output, bool resume, string? configFile, JsonObject? trainingOptions, string? preset = null)
     {
-        ModelConfig model = ModelConfig.Paper;
-        TrainingConfig training = new();
+        preset ??= DefaultPreset;
+        if (preset is not ("cadenza" or "paper")) throw new FormatException($"--preset must be cadenza or paper, got '{preset}'");
+        ModelConfig model = ModelConfig.Preset(preset);
+        TrainingConfig training = TrainingConfig.Preset(preset);
         if (resume && File.Exists(Path.Combine(output, ModelStore.ConfigFile)))
         {
             JsonObject saved = ModelStore.ReadConfig(output);

@@ -18,6 +18,7 @@ namespace Cadenza.Training;
 public sealed class Trainer
 {
     private const ulong ShuffleSalt = 0x5348_5546_464C_4531UL;   // separates the shuffle stream from initialisation
+    private const ulong AugmentSalt = 0x5452_414E_5350_4F53UL;   // and the transpositions, drawn afresh per batch so a resume redraws them
 
     private readonly MusicModel _model;
     private readonly TrainingConfig _config;
@@ -69,7 +70,7 @@ public sealed class Trainer
         ModelConfig mc = _model.Config;
         RequireNoteWindows(mc);
         int heads = mc.Heads.Length;
-        var (inputScales, labelColumns, labelScales) = mc.WindowLayout();
+        var (inputEncodings, labelColumns, labelEncodings) = mc.WindowLayout();
         int batchSize = _config.BatchSize;
         int batches = _train.Count / batchSize;
         float[] weights = _model.Parameters.Values;
@@ -86,7 +87,7 @@ public sealed class Trainer
         if (resume)
         {
             Checkpoint cp = Checkpoint.Load(_folder, _model.Parameters);
-            if (!SameArchitecture(cp.ModelConfig!, mc))
+            if (!cp.ModelConfig!.SameArchitecture(mc))
                 throw new TrainingException($"{Path.Combine(_folder, Checkpoint.FileName)}: checkpoint was made for another architecture; train into a new folder");
             cp.Weights.CopyTo(weights, 0);
             cp.AdamM.CopyTo(adam.M, 0);
@@ -114,6 +115,8 @@ public sealed class Trainer
         var inputs = new float[batchSize * mc.SequenceLength * mc.InputSize];
         var labels = new float[batchSize * heads];
         var headLosses = new float[heads];
+        var shifts = new int[_config.Transpose > 0 ? batchSize : 0];
+        var augment = new Rng(0);
         bool stoppedEarly = false;
 
         for (int epoch = completed + 1; epoch <= _config.Epochs; epoch++)
@@ -138,7 +141,12 @@ public sealed class Trainer
                     _saveModel(_model, history);
                     return new TrainingResult(history, bestEpoch, bestLoss, monitor, false, true);
                 }
-                _train.Fill(permutation.AsSpan(b * batchSize, batchSize), inputs, labels, inputScales, labelColumns, labelScales);
+                if (shifts.Length > 0)
+                {
+                    augment.Reseed(_config.Seed ^ AugmentSalt ^ ((ulong)epoch << 32) ^ (ulong)b);
+                    for (int i = 0; i < shifts.Length; i++) shifts[i] = augment.NextInt(2 * _config.Transpose + 1) - _config.Transpose;
+                }
+                _train.Fill(permutation.AsSpan(b * batchSize, batchSize), inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts);
                 float loss = workers.Compute(inputs, labels, batchSize, headLosses);
                 if (!float.IsFinite(loss))
                 {
@@ -230,7 +238,7 @@ public sealed class Trainer
     public static (double Total, double[] Heads) Evaluate(MusicNetwork network, WindowSet set, int batchSize, int[] labelColumns)
     {
         ModelConfig mc = network.Model.Config;
-        var (inputScales, _, labelScales) = mc.WindowLayout();
+        var (inputEncodings, _, labelEncodings) = mc.WindowLayout();
         int heads = mc.Heads.Length;
         batchSize = Math.Min(batchSize, network.MaxBatch);
         var inputs = new float[batchSize * mc.SequenceLength * mc.InputSize];
@@ -243,17 +251,13 @@ public sealed class Trainer
         {
             int n = Math.Min(batchSize, set.Count - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
-            set.Fill(indices.AsSpan(0, n), inputs, labels, inputScales, labelColumns, labelScales);
+            set.Fill(indices.AsSpan(0, n), inputs, labels, inputEncodings, labelColumns, labelEncodings);
             network.Forward(inputs, n);
             total += network.Loss(labels, n, headLosses) * (double)n;
             for (int h = 0; h < heads; h++) sums[h] += headLosses[h] * (double)n;
         }
         return (total / set.Count, sums.Select(s => s / set.Count).ToArray());
     }
-
-    private static bool SameArchitecture(ModelConfig a, ModelConfig b) =>
-        a.SequenceLength == b.SequenceLength && a.Features.SequenceEqual(b.Features) && a.LstmUnits.SequenceEqual(b.LstmUnits)
-        && a.Heads.SequenceEqual(b.Heads) && a.PitchScale == b.PitchScale;
 
     private sealed class NullObserver : ITrainingObserver;
 }

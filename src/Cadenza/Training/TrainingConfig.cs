@@ -60,6 +60,21 @@ public sealed record TrainingConfig
     /// <summary>merged (all non-drum instruments) or first (the first non-drum instrument).</summary>
     public string Instrument { get; init; } = "merged";
 
+    /// <summary>
+    /// Transposition augmentation: each training window (inputs and label) is moved by a random number of semitones
+    /// in −N..N, drawn per window and reduced where it would leave the MIDI range; 0 (the paper) trains on the notes as they are.
+    /// </summary>
+    public int Transpose { get; init; }
+
+    /// <summary>The training settings a preset names: the paper's, or Cadenza's (a lower learning rate, transposition by up to 6 semitones).</summary>
+    /// <exception cref="ArgumentException">Another name.</exception>
+    public static TrainingConfig Preset(string name) => name switch
+    {
+        "paper" => new TrainingConfig(),
+        "cadenza" => new TrainingConfig { LearningRate = 0.002f, Transpose = 6, Patience = 3 },
+        _ => throw new ArgumentException($"unknown preset '{name}' (paper or cadenza)"),
+    };
+
     /// <summary>The Adam settings these values give.</summary>
     public AdamSettings Adam => new() { LearningRate = LearningRate, Beta1 = Beta1, Beta2 = Beta2, Epsilon = Epsilon, Formula = AdamFormula };
 
@@ -75,6 +90,7 @@ public sealed record TrainingConfig
         if (Part is not ("melody" or "harmony" or "both")) throw new TrainingException($"part must be melody, harmony or both, got '{Part}'");
         if (MaxPieces is < 1) throw new TrainingException($"max pieces must be at least 1, got {MaxPieces}");
         if (Threads < 0) throw new TrainingException($"threads must be ≥ 0, got {Threads}");
+        if (Transpose is < 0 or > 24) throw new TrainingException($"transpose must be in 0..24 semitones, got {Transpose}");
         if (Instrument is not ("merged" or "first")) throw new TrainingException($"instrument must be merged or first, got '{Instrument}'");
     }
 }

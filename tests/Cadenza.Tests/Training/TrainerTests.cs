@@ -192,11 +192,36 @@ public class TrainerTests
         using var dir = new TempDir();
         string file = dir.File("cfg.json");
         File.WriteAllText(file, """{"model": {"lstmUnits": [64, 32]}, "training": {"epochs": 7, "batchSize": 32}}""");
-        var (model, training) = TrainSettings.Resolve(dir.File("m"), false, file, new JsonObject { ["epochs"] = 3 });
+        var (model, training) = TrainSettings.Resolve(dir.File("m"), false, file, new JsonObject { ["epochs"] = 3 }, preset: "paper");
         Assert.Equal([64, 32], model.LstmUnits);
         Assert.Equal(3, training.Epochs);
         Assert.Equal(32, training.BatchSize);
         Assert.Equal(0.005f, training.LearningRate);
+    }
+
+    [Fact]
+    public void Settings_DefaultPresetIsCadenza_PaperPresetIsThePapersModel()
+    {
+        using var dir = new TempDir();
+        var (cadenza, cadenzaTraining) = TrainSettings.Resolve(dir.File("m"), false, null, null);
+        Assert.Equal(ModelConfig.Cadenza.LstmUnits, cadenza.LstmUnits);
+        Assert.NotNull(cadenza.Embeddings);
+        Assert.All(cadenza.Heads, h => Assert.Equal(HeadKind.Classes, h.Kind));
+        Assert.True(cadenzaTraining.Transpose > 0);
+        var (paper, paperTraining) = TrainSettings.Resolve(dir.File("m"), false, null, null, preset: "paper");
+        Assert.Equal(84_354, MusicModel.Create(paper, 1).ParameterCount);
+        Assert.Equal(new TrainingConfig(), paperTraining);
+        Assert.Contains("preset", Assert.Throws<FormatException>(() => TrainSettings.Resolve(dir.File("m"), false, null, null, preset: "jazz")).Message);
+    }
+
+    [Fact]
+    public void Settings_PaperModelConfigJson_ReusedWithoutPreset_IsThePaperModel()
+    {
+        // a model's config.json names every architecture key, so reusing it gives that model whatever the preset
+        using var dir = new TempDir();
+        ModelStore.Save(MusicModel.Create(ModelConfig.Paper, 1), dir.File("paper"));
+        var (model, _) = TrainSettings.Resolve(dir.File("m"), false, dir.File("paper/config.json"), null);
+        Assert.True(model.SameArchitecture(ModelConfig.Paper));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public class WindowSetTests
         var set = new WindowSet([notes], sequenceLength: 3);
         var x = new float[9];
         var y = new float[3];
-        set.Fill([1], x, y, [128f, 1f, 1f], [0, 1, 2], [1f, 1f, 1f]);
+        set.Fill([1], x, y, [new(128f), new(1f), new(1f)], [0, 1, 2], [FeatureEncoding.Identity, FeatureEncoding.Identity, FeatureEncoding.Identity]);
         Assert.Equal([64 / 128f, 0.5f, 0.25f, 66 / 128f, 0.25f, 1.0f, 68 / 128f, 0.25f, 0.5f], x);
         Assert.Equal([70f, 1.0f, 0.5f], y);
     }
@@ -42,7 +42,7 @@ public class WindowSetTests
         var x = new float[8];
         var y = new float[2];
         // heads: velocity (regression, label / 127) and pitch (classes, raw)
-        set.Fill([1], x, y, [127f, 1f, 1f, 128f], [0, 3], [127f, 1f]);
+        set.Fill([1], x, y, [new(127f), new(1f), new(1f), new(128f)], [0, 3], [new(127f), FeatureEncoding.Identity]);
         Assert.Equal([127 / 127f, 0.25f, 0.5f, 64 / 128f, 64 / 127f, 1.0f, 0.25f, 66 / 128f], x);
         Assert.Equal([1 / 127f, 68f], y);
     }
@@ -79,5 +79,27 @@ public class WindowSetTests
         var b = new Rng(1);
         b.SetState(state);
         Assert.Equal(next, b.NextULong());
+    }
+
+    [Fact]
+    public void Fill_TimeBinsAndTransposition_HandComputed()
+    {
+        // pitch as a class index (embedded), step and duration as bins of the edges 0.001, 0.3, 1: [<0.001, <0.3, <1, ≥1]
+        Note[] notes = [new(62, 0, 0.1), new(64, 0.5, 0.75), new(66, 0.5, 1.75), new(68, 1.0, 1.5), new(70, 2.0, 2.5)];
+        var set = new WindowSet([notes], sequenceLength: 3);
+        double[] edges = [0.001, 0.3, 1.0];
+        var time = new FeatureEncoding(1f, edges);
+        var x = new float[9];
+        var y = new float[3];
+        // window 1 (notes 64, 66, 68; label 70) moved up 5 semitones: inputs and label shift together
+        set.Fill([1], x, y, [FeatureEncoding.Identity, time, time], [0, 1, 2], [FeatureEncoding.Identity, time, time], [5]);
+        Assert.Equal([69f, 2f, 1f, 71f, 0f, 3f, 73f, 2f, 2f], x);
+        Assert.Equal([75f, 3f, 2f], y);
+        // a shift that would leave 0..127 is reduced to the largest that fits (the highest note, 70, may rise by 57)
+        Assert.Equal(57, set.Transposable(1, 60));
+        Assert.Equal(-64, set.Transposable(1, -70));
+        set.Fill([1], x, y, [FeatureEncoding.Identity, time, time], [0, 1, 2], [FeatureEncoding.Identity, time, time], [100]);
+        Assert.Equal(127f, y[0]);
+        Assert.Equal(64f + 57f, x[0]);
     }
 }

@@ -1,0 +1,77 @@
+using Cadenza.Generation;
+using Cadenza.Model;
+using Cadenza.Notes;
+using Cadenza.Pipeline;
+using Cadenza.Training;
+
+namespace Cadenza.Tests.Generation;
+
+/// <summary>The Cadenza model end to end: time classes sampled and played at their recorded values, and a trained model that plays chords.</summary>
+public class CadenzaModelTests
+{
+    private static readonly ModelConfig TimeClasses = new()
+    {
+        SequenceLength = 4,
+        Embeddings = [new("pitch", 4), new("step", 3), new("duration", 3)],
+        TimeBinEdges = [0.001, 0.1, 0.5],
+        LstmUnits = [8],
+        Heads = [new("pitch", 128, HeadKind.Classes, 1f), new("step", 4, HeadKind.Classes, 1f), new("duration", 4, HeadKind.Classes, 1f)],
+    };
+
+    [Fact]
+    public void Generate_TimeClassHeads_PlayTheDrawnBinsRecordedValue()
+    {
+        // the time values are the medians of the training notes in each bin
+        Note[] training = [new(60, 0, 0.3), new(62, 0, 0.2), new(64, 0.25, 0.45), new(65, 0.55, 1.55), new(67, 0.6, 0.65), new(69, 1.6, 2.0)];
+        ModelConfig config = TimeClasses.WithTimeValues([training]);
+        float[] steps = config.Heads[1].Values!, durations = config.Heads[2].Values!;
+        Assert.Equal(0f, steps[0]);                        // steps 0, 0 (the first note's, and the chord)
+        Assert.Equal(0.05f, steps[1], 6);                  // one step in [0.001, 0.1): 0.05
+        Assert.Equal(0.3f, steps[2], 6);                   // 0.25, 0.3 → the upper median
+        Assert.Equal(1.0f, steps[3], 6);                   // 1.0
+        Assert.Equal(0.0005f, durations[0], 6);            // no note shorter than 1 ms: half the edge, never a note of length 0
+        Assert.Equal(0.3f, durations[2], 6);               // 0.2, 0.2, 0.3, 0.4 → the upper median
+        Assert.Equal(1.0f, durations[3], 6);
+
+        MusicModel model = MusicModel.Create(config, 3);
+        model.Parameters.Span("step/bias")[2] = 50f;       // the step head all but certain of bin 2, duration of bin 3
+        model.Parameters.Span("duration/bias")[3] = 50f;
+        var generator = new Generator(model);
+        float[] seed = NoteFeatures.ToFeatures(training.AsSpan(0, 4), config.Features);
+        foreach (var options in new[] { new GenerationOptions { Notes = 6, Temperature = 0 }, new GenerationOptions { Notes = 6, Temperature = 1, Seed = 9 } })
+        {
+            Note[] notes = generator.Generate(seed, options);
+            Assert.All(notes.Select((n, i) => n.Start - (i == 0 ? 0 : notes[i - 1].Start)), s => Assert.Equal(steps[2], s, 5));
+            Assert.All(notes, n => Assert.Equal(durations[3], n.Duration, 5));
+        }
+    }
+
+    [Fact]
+    public void Generate_TimeClassHeadWithoutRecordedValues_IsRefused()
+    {
+        var e = Assert.Throws<GenerationException>(() => new Generator(MusicModel.Create(TimeClasses, 1)));
+        Assert.Contains("no recorded values", e.Message);
+    }
+
+    [Fact]
+    public void TrainAndGenerate_CadenzaPreset_ThePiecePlaysChords()
+    {
+        using var dir = new TempDir();
+        string model = dir.File("model");
+        ModelConfig small = ModelConfig.Cadenza with { LstmUnits = [48] };
+        TrainingConfig training = TrainingConfig.Preset("cadenza") with { Epochs = 3, Patience = 0 };
+        TrainingResult result = TrainJob.Run(TrainJob.Prepare(new TrainRequest { Source = Paths.Demo, Output = model, Model = small, Training = training }));
+        Assert.Equal(3, result.History.Count);
+        Assert.True(result.History[^1].Loss < result.History[0].Loss, "the training loss falls");
+
+        GenerateOutcome piece = GenerateJob.Run(new GenerateRequest { ModelPath = model, Output = dir.File("piece"), Audio = [], Options = new GenerationOptions { Notes = 200, Seed = 4 } });
+        double[] stepsPlayed = piece.Notes.Skip(1).Select((n, i) => n.Start - piece.Notes[i].Start).ToArray();
+        int chords = stepsPlayed.Count(s => s < 0.001);
+        Assert.True(chords >= 10, $"{chords} of {stepsPlayed.Length} notes start with the one before");
+        Assert.All(piece.Notes, n => Assert.True(n.Duration > 0, $"a note of length {n.Duration}"));
+        // every step and duration is one of the values recorded for the bins
+        ModelConfig trained = ModelStore.Load(model).Config;
+        float[] values = trained.Heads.Single(h => h.Name == "step").Values!;
+        Assert.All(stepsPlayed, s => Assert.Contains(values, v => Math.Abs(v - s) < 1e-4));
+    }
+}

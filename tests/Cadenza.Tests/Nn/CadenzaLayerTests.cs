@@ -1,0 +1,123 @@
+using Cadenza.Common;
+using Cadenza.Model;
+using Cadenza.Nn;
+
+namespace Cadenza.Tests.Nn;
+
+/// <summary>The Cadenza model's layers (embeddings, time class heads, copy paths): hand-computed forward passes and finite-difference gradients.</summary>
+public class CadenzaLayerTests
+{
+    // pitch and step embedded, duration a scaled value; pitch and step copy from the window, duration is regressed
+    private static readonly ModelConfig Small = new()
+    {
+        SequenceLength = 5,
+        Embeddings = [new("pitch", 4), new("step", 3)],
+        TimeBinEdges = [0.001, 0.1, 0.5],
+        LstmUnits = [6],
+        Heads =
+        [
+            new("pitch", 128, HeadKind.Classes, 1f) { Copy = true },
+            new("step", 4, HeadKind.Classes, 0.5f) { Copy = true },
+            new("duration", 1, HeadKind.Regression, 1f),
+        ],
+    };
+
+    // encoded windows: pitch a class from a few (so the window repeats values the labels can copy), step a bin, duration seconds
+    private static (float[] X, float[] Labels) RandomBatch(ModelConfig c, int batch, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var x = new float[batch * c.SequenceLength * c.InputSize];
+        for (int i = 0; i < x.Length; i += 3)
+        {
+            x[i] = 60 + rng.NextInt(4);
+            x[i + 1] = rng.NextInt(4);
+            x[i + 2] = 0.2f + (float)rng.NextDouble();
+        }
+        var labels = new float[batch * 3];
+        for (int b = 0; b < batch; b++)
+        {
+            labels[b * 3] = b == 0 ? 100 : 60 + rng.NextInt(4);   // window 0's label is in no window: only the softmax explains it
+            labels[b * 3 + 1] = rng.NextInt(4);
+            labels[b * 3 + 2] = 0.5f + (float)rng.NextDouble();
+        }
+        return (x, labels);
+    }
+
+    [Fact]
+    public void Gradients_EmbeddingsTimeClassesAndCopyPaths_MatchCentralFiniteDifferences()
+    {
+        MusicModel model = MusicModel.Create(Small, seed: 5);
+        var rng = new Rng(8);
+        foreach (string name in new[] { "pitch_copy/sentinel_kernel", "step_copy/sentinel_kernel", "pitch_copy/sentinel_bias" })
+        {
+            Span<float> w = model.Parameters.Span(name);
+            for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextNormal() * 0.5f;   // away from the all-zero start, so their gradients are tested
+        }
+        model.Parameters.Span("duration/bias").Fill(0.7f);   // away from the positive-pressure kink at 0
+        var (x, labels) = RandomBatch(Small, 3, 9);
+        var network = new MusicNetwork(model, 3);
+        var gradients = new float[model.ParameterCount];
+        var heads = new float[3];
+        network.ComputeGradients(x, labels, 3, gradients, heads);
+
+        float[] weights = model.Parameters.Values;
+        const float h = 1e-2f;
+        var touched = new HashSet<string>();
+        foreach (ParameterTensor t in model.Parameters.Tensors)
+        for (int i = t.Offset; i < t.Offset + t.Length; i++)
+        {
+            // only the embedding rows the batch uses have a gradient; every other entry must stay exactly 0
+            float saved = weights[i];
+            weights[i] = saved + h; network.Forward(x, 3); double plus = network.Loss(labels, 3, heads);
+            weights[i] = saved - h; network.Forward(x, 3); double minus = network.Loss(labels, 3, heads);
+            weights[i] = saved;
+            double numeric = (plus - minus) / (2 * h);
+            Assert.True(Math.Abs(numeric - gradients[i]) <= 2e-3 + 2e-2 * Math.Abs(gradients[i]), $"{t.Name}[{i - t.Offset}]: analytic {gradients[i]} vs numeric {numeric}");
+            if (Math.Abs(gradients[i]) > 1e-3) touched.Add(t.Name);
+        }
+        // the check is not vacuous: every tensor of the new layers carries gradient
+        foreach (string name in new[] { "pitch_embedding/embeddings", "step_embedding/embeddings", "pitch_copy/kernel", "pitch_copy/sentinel_kernel",
+                                        "pitch_copy/sentinel_bias", "step_copy/kernel", "step/kernel", "lstm/kernel" })
+            Assert.Contains(name, touched);
+    }
+
+    [Fact]
+    public void CopyMixture_ZeroScores_HandComputed()
+    {
+        // all scores 0: the vocabulary and each of the T positions get 1/(T+1); with logits 0 the softmax is 1/C
+        // p(j) = (1/C + count_j) / (T+1)
+        const int t = 3, c = 4, hidden = 2;
+        var parameters = new ParameterSet([("m/kernel", [hidden, hidden]), ("m/sentinel_kernel", [hidden, 1]), ("m/sentinel_bias", [1])]);
+        var mixture = new CopyMixture(parameters, "m", hidden, c, t, maxBatch: 1);
+        float[] sequence = [0.3f, -0.2f, 0.5f, 0.1f, -0.4f, 0.9f];   // [T, B=1, H]
+        float[] window = [2, 0, 2];                                  // [T, B=1, F=1] the classes at the three positions
+        mixture.Forward(sequence, sequence.AsSpan(4, 2), new float[c], window, 1, 0, 1, parameters.Values);
+        double[] expected = [(0.25 + 1) / 4, 0.25 / 4, (0.25 + 2) / 4, 0.25 / 4];
+        float[] logp = mixture.LogProbs(1).ToArray();
+        for (int j = 0; j < c; j++) Assert.Equal(Math.Log(expected[j]), logp[j], 5);
+        Assert.Equal(0.25f, mixture.SentinelWeight(0), 6);
+        // loss of label 2 and its gradient on the logits: π₀ = a₀·q₂ / p₂ = (1/4 · 1/4) / (2.25/4) = 1/9; dz = π₀·(q − onehot)
+        var dz = new float[c];
+        float loss = mixture.Loss([2f], 1, 0, 1, 1f, dz);
+        Assert.Equal(-Math.Log(2.25 / 4), loss, 5);
+        Assert.Equal(1 / 9.0 * 0.25, dz[0], 5);
+        Assert.Equal(1 / 9.0 * (0.25 - 1), dz[2], 5);
+    }
+
+    [Fact]
+    public void Embedding_ForwardCopiesTheRow_BackwardAddsIntoIt()
+    {
+        var parameters = new ParameterSet([("e/embeddings", [3, 2])]);
+        float[] table = [1, 2, 3, 4, 5, 6];
+        table.CopyTo(parameters.Values, 0);
+        var layer = new EmbeddingLayer(parameters, "e", 3, 2);
+        var row = new float[2];
+        layer.Forward(1, row, parameters.Values);
+        Assert.Equal([3f, 4f], row);
+        var gradients = new float[6];
+        layer.Backward(1, [0.5f, -1f], gradients);
+        layer.Backward(1, [0.25f, 0f], gradients);
+        Assert.Equal([0f, 0f, 0.75f, -1f, 0f, 0f], gradients);
+        Assert.Throws<ArgumentOutOfRangeException>(() => layer.Forward(3, row, parameters.Values));
+    }
+}
