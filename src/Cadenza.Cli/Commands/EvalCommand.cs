@@ -56,15 +56,22 @@ internal static class EvalCommand
         HeldOutLoss l = e.Loss;
         PitchBaselines b = e.Baselines;
         Console.WriteLine($"held-out: {e.HeldOutSource}");
+        CountBaselineResult? Count(string feature) => e.CountModels.FirstOrDefault(c => c.Feature == feature);
+        string CountCell(string feature, bool copy) => Count(feature) is { } c ? F(copy ? c.CopyNats : c.UnigramNats) : "–";
         var loss = new Table().Border(TableBorder.Rounded)
             .Title($"held-out loss on {Ui.N(l.Windows)} windows")
-            .AddColumns("", "model", "uniform", "unigram of training pitches");
-        loss.Caption("step, duration: MSE + 10·max(−ŷ, 0), as trained");
-        loss.AddRow("pitch NLL, nats/note", F(l.PitchNats), F(b.UniformNats), Opt(b.UnigramNats, v => F(v)));
-        loss.AddRow("pitch NLL, bits/note", F(l.PitchBits), F(b.UniformNats / Math.Log(2)), Opt(b.UnigramNats, v => F(v / Math.Log(2))));
-        loss.AddRow("top-1 pitch accuracy", Pct(l.Top1Accuracy), Pct(b.UniformTop1), Opt(b.UnigramTop1, Pct));
-        loss.AddRow("step loss", F(l.StepLoss, 4), "", "");
-        loss.AddRow("duration loss", F(l.DurationLoss, 4), "", "");
+            .AddColumns("", "model", "uniform", "unigram", "context copy");
+        loss.Caption(Count("pitch") is { } cp
+            ? $"nats per note; step and duration over the {TimeBins.Count} reference time bins; copy: λ·(share of the label in the window) + (1−λ)·unigram, λ {cp.Lambda} / {Count("step")?.Lambda} / {Count("duration")?.Lambda}"
+            : "nats per note; a regression head's step and duration loss is MSE + 10·max(−ŷ, 0), as trained");
+        loss.AddRow("pitch NLL, nats/note", F(l.PitchNats), F(b.UniformNats), Opt(b.UnigramNats, v => F(v)), CountCell("pitch", true));
+        loss.AddRow("pitch NLL, bits/note", F(l.PitchBits), F(b.UniformNats / Math.Log(2)), Opt(b.UnigramNats, v => F(v / Math.Log(2))),
+            Count("pitch") is { } c2 ? F(c2.CopyNats / Math.Log(2)) : "–");
+        loss.AddRow("top-1 pitch accuracy", Pct(l.Top1Accuracy), Pct(b.UniformTop1), Opt(b.UnigramTop1, Pct), "");
+        if (!double.IsNaN(l.StepNats)) loss.AddRow("step cross-entropy, nats", F(l.StepNats), F(Math.Log(TimeBins.Count)), CountCell("step", false), CountCell("step", true));
+        else loss.AddRow("step loss (MSE)", F(l.StepLoss, 4), "", CountCell("step", false), CountCell("step", true));
+        if (!double.IsNaN(l.DurationNats)) loss.AddRow("duration cross-entropy, nats", F(l.DurationNats), F(Math.Log(TimeBins.Count)), CountCell("duration", false), CountCell("duration", true));
+        else loss.AddRow("duration loss (MSE)", F(l.DurationLoss, 4), "", CountCell("duration", false), CountCell("duration", true));
         AnsiConsole.Write(loss);
 
         MusicStatistics g = e.Generated, h = e.HeldOut;

@@ -73,6 +73,7 @@ public sealed record EvalReport
             ["duration_loss"] = Num(Loss.DurationLoss),
             ["step_nll_nats"] = Num(Loss.StepNats),
             ["duration_nll_nats"] = Num(Loss.DurationNats),
+            ["expected_zero_step_share"] = Num(Loss.ExpectedZeroStepShare),
             ["top1_accuracy"] = Num(Loss.Top1Accuracy),
             ["windows"] = Loss.Windows,
         },

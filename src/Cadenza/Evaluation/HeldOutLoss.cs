@@ -16,6 +16,12 @@ public sealed record HeldOutLoss(double PitchNats, double StepLoss, double Durat
     /// <summary>Duration cross-entropy over the reference time bins, nats per note; NaN without a duration class head.</summary>
     public double DurationNats { get; init; } = double.NaN;
 
+    /// <summary>
+    /// The step head's mean probability of a zero step (a chord note) over the held-out windows: the chord share it
+    /// expects given real context, to compare with the share its own pieces reach; NaN without a step class head.
+    /// </summary>
+    public double ExpectedZeroStepShare { get; init; } = double.NaN;
+
     /// <summary>Mean pitch cross-entropy in bits per note.</summary>
     public double PitchBits => PitchNats / Math.Log(2);
 

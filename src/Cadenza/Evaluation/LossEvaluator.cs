@@ -70,6 +70,7 @@ public static class LossEvaluator
         {
             StepNats = Mean(total.Step, heads.Step, heads.StepClasses, true),
             DurationNats = Mean(total.Duration, heads.Duration, heads.DurationClasses, true),
+            ExpectedZeroStepShare = Mean(total.ZeroStep, heads.Step, heads.StepClasses, true),
         };
     }
 
@@ -79,43 +80,44 @@ public static class LossEvaluator
         batch = Math.Min(batch, hi - lo);
         var network = new MusicNetwork(model, batch);
         var inputs = new float[batch * c.SequenceLength * c.InputSize];   // [B, T, F]
-        var labels = new float[batch * 3];                                // [B, 3] pitch, step, duration of the next note
-        // the labels are raw: the pitch a class index, step and duration in seconds; the inputs encoded as in training
-        FeatureEncoding[] inputEncodings = c.Features.Select(c.InputEncoding).ToArray();
-        int[] labelColumns = NoteFeatures.Names.Select(f => Array.IndexOf(c.Features, f)).ToArray();
-        ReadOnlySpan<FeatureEncoding> labelEncodings = [FeatureEncoding.Identity, FeatureEncoding.Identity, FeatureEncoding.Identity];
+        int stride = c.Heads.Length;
+        var labels = new float[batch * stride];                           // [B, heads] the next note, as training labels it
+        // labels as in training: a class index for a class head (a pitch, a time bin), seconds for a regression head
+        var (inputEncodings, labelColumns, labelEncodings) = c.WindowLayout();
         var indices = new int[batch];
         var scratch = new float[c.Heads.Max(h => h.Units)];
         var reference = new double[TimeBins.Count];
         Sums sums = default;
+        double unused = 0, zeroStep = 0;
         for (int start = lo; start < hi; start += batch)
         {
             int n = Math.Min(batch, hi - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
             windows.Fill(indices.AsSpan(0, n), inputs, labels, inputEncodings, labelColumns, labelEncodings);
-            network.Forward(inputs, n);
+            network.Forward(inputs, n, labels);
             ReadOnlySpan<float> logits = network.HeadOutput(heads.Pitch, n);
             for (int b = 0; b < n; b++)
             {
                 ReadOnlySpan<float> row = logits.Slice(b * heads.Classes, heads.Classes);
-                int label = (int)labels[b * 3];
+                int label = (int)labels[b * stride + heads.Pitch];
                 if ((uint)label >= (uint)heads.Classes) throw new EvaluationException($"pitch {label} is outside the model's {heads.Classes} classes");
                 sums.Nll += Losses.CrossEntropy(row, label, scratch, out _);
                 if (TensorPrimitives.IndexOfMax(row) == label) sums.Correct++;
             }
             if (heads.Step >= 0)
-                sums.Step += heads.StepClasses ? TimeCrossEntropy(network.HeadOutput(heads.Step, n), labels, 1, n, heads.ToReference!, scratch, reference)
-                    : Regression(network.HeadOutput(heads.Step, n), labels, 1, n);
+                sums.Step += heads.StepClasses ? TimeCrossEntropy(network.HeadOutput(heads.Step, n), labels, stride, heads.Step, n, heads.ToReference!, scratch, reference, ref zeroStep)
+                    : Regression(network.HeadOutput(heads.Step, n), labels, stride, heads.Step, n);
             if (heads.Duration >= 0)
-                sums.Duration += heads.DurationClasses ? TimeCrossEntropy(network.HeadOutput(heads.Duration, n), labels, 2, n, heads.ToReference!, scratch, reference)
-                    : Regression(network.HeadOutput(heads.Duration, n), labels, 2, n);
+                sums.Duration += heads.DurationClasses ? TimeCrossEntropy(network.HeadOutput(heads.Duration, n), labels, stride, heads.Duration, n, heads.ToReference!, scratch, reference, ref unused)
+                    : Regression(network.HeadOutput(heads.Duration, n), labels, stride, heads.Duration, n);
         }
-        return sums;
+        return sums with { ZeroStep = zeroStep };
     }
 
-    // −ln of the probability the head gives the label's reference bin: its classes' softmax added up per reference bin
-    private static double TimeCrossEntropy(ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, int column, int n, int[] toReference, Span<float> scratch,
-                                           Span<double> reference)
+    // −ln of the probability the head gives the label's reference bin: its classes' softmax added up per reference bin;
+    // the probability of the zero bin is added into zeroMass (how many chord notes the model expects)
+    private static double TimeCrossEntropy(ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, int stride, int column, int n, int[] toReference, Span<float> scratch,
+                                           Span<double> reference, ref double zeroMass)
     {
         int classes = toReference.Length;
         double sum = 0;
@@ -126,23 +128,24 @@ public static class LossEvaluator
             TensorPrimitives.SoftMax(row, p);
             reference.Clear();
             for (int k = 0; k < classes; k++) reference[toReference[k]] += p[k];
-            sum -= Math.Log(Math.Max(reference[TimeBins.Of(labels[b * 3 + column])], 1e-30));
+            sum -= Math.Log(Math.Max(reference[toReference[(int)labels[b * stride + column]]], 1e-30));
+            zeroMass += reference[0];
         }
         return sum;
     }
 
     // the training loss of a regression head, summed in double so that neither batch nor thread count changes it
-    private static double Regression(ReadOnlySpan<float> predictions, ReadOnlySpan<float> labels, int column, int n)
+    private static double Regression(ReadOnlySpan<float> predictions, ReadOnlySpan<float> labels, int stride, int column, int n)
     {
         double sum = 0;
-        for (int b = 0; b < n; b++) sum += Losses.MsePositivePressure(labels[b * 3 + column], predictions[b]);
+        for (int b = 0; b < n; b++) sum += Losses.MsePositivePressure(labels[b * stride + column], predictions[b]);
         return sum;
     }
 
     private sealed record Heads(int Pitch, int Classes, int Step, int Duration, bool StepClasses, bool DurationClasses, int[]? ToReference);
 
-    private record struct Sums(double Nll, double Step, double Duration, long Correct)
+    private record struct Sums(double Nll, double Step, double Duration, long Correct, double ZeroStep)
     {
-        public readonly Sums Add(Sums o) => new(Nll + o.Nll, Step + o.Step, Duration + o.Duration, Correct + o.Correct);
+        public readonly Sums Add(Sums o) => new(Nll + o.Nll, Step + o.Step, Duration + o.Duration, Correct + o.Correct, ZeroStep + o.ZeroStep);
     }
 }

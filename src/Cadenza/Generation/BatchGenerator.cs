@@ -25,9 +25,13 @@ public sealed class BatchGenerator
     private readonly double[] _starts;    // [B] onset of each piece's last note
     private readonly FeatureEncoding[] _encodings;   // [F] how each input feature is written into the window
     private readonly int[] _headOf;       // [F] the head predicting each input feature
-    private readonly int[] _order;        // heads in drawing order: pitch first, as the paper draws it
-    private readonly float[] _note;       // [F] the note being composed, raw (MIDI pitch, seconds, MIDI velocity)
+    private readonly int[] _order;        // heads in drawing order (ModelConfig.DrawingOrder): each after the features it is given
+    private readonly int[] _featureOf;    // [heads] the input column each head predicts
+    private readonly float[] _notes;      // [B, F] the notes being composed, raw (MIDI pitch, seconds, MIDI velocity)
+    private readonly float[] _classes;    // [B, heads] the classes drawn so far, read by heads given them
     private readonly int _pitchFeature, _stepFeature, _durationFeature, _velocityFeature;
+    private readonly bool _stepBeforePitch;   // the step is drawn first, so the note's order in a chord is known when its pitch is drawn
+    private readonly float[] _masked;         // [classes] pitch outputs with the pitches a chord's order rules out removed
 
     /// <summary>Prepares inference for up to <paramref name="maxPieces"/> pieces at once.</summary>
     /// <exception cref="GenerationException">The model does not read and predict pitch, step and duration (and optionally velocity).</exception>
@@ -54,14 +58,18 @@ public sealed class BatchGenerator
                 throw new GenerationException($"the {f} head's classes have no recorded values to play (train the model with this build)");
             _headOf[j] = h;
         }
-        _order = [_headOf[_pitchFeature], .. Enumerable.Range(0, c.InputSize).Where(j => j != _pitchFeature).Select(j => _headOf[j])];
+        _order = c.DrawingOrder()!.Where(h => _headOf.Contains(h)).ToArray();
+        _featureOf = c.Heads.Select(h => Array.IndexOf(c.Features, h.Name)).ToArray();
+        _stepBeforePitch = Array.IndexOf(_order, _headOf[_stepFeature]) < Array.IndexOf(_order, _headOf[_pitchFeature]);
+        _masked = new float[c.Heads[_headOf[_pitchFeature]].Units];
         _encodings = c.Features.Select(c.InputEncoding).ToArray();
         _model = model;
         _network = new MusicNetwork(model, maxPieces);
         _windows = new float[maxPieces * c.SequenceLength * c.InputSize];
         _scratch = new float[2 * c.Heads.Max(h => h.Units)];
         _starts = new double[maxPieces];
-        _note = new float[c.InputSize];
+        _notes = new float[maxPieces * c.InputSize];
+        _classes = new float[maxPieces * c.Heads.Length];
         MaxPieces = maxPieces;
     }
 
@@ -96,37 +104,64 @@ public sealed class BatchGenerator
         for (int n = 0; n < notes; n++)
         {
             _network.Forward(_windows, pieces);
+            foreach (int h in _order)
+            {
+                if (c.Heads[h].Given is { Length: > 0 }) _network.ForwardHead(h, _classes, pieces);
+                for (int p = 0; p < pieces; p++) Predict(h, p, pieces, sampler);
+            }
             for (int p = 0; p < pieces; p++)
             {
-                foreach (int h in _order) Predict(h, p, pieces, sampler);
-                float step = _note[_stepFeature], duration = _note[_durationFeature];
+                ReadOnlySpan<float> note = _notes.AsSpan(p * f, f);
+                float step = note[_stepFeature], duration = note[_durationFeature];
                 double start = _starts[p] + step;
-                int velocity = _velocityFeature >= 0 ? (int)_note[_velocityFeature] : Note.DefaultVelocity;
-                output[p * notes + n] = new Note((int)_note[_pitchFeature], start, start + duration, velocity);
+                int velocity = _velocityFeature >= 0 ? (int)note[_velocityFeature] : Note.DefaultVelocity;
+                output[p * notes + n] = new Note((int)note[_pitchFeature], start, start + duration, velocity);
                 _starts[p] = start;
 
                 Span<float> w = _windows.AsSpan(p * windowFloats, windowFloats);
                 w[f..].CopyTo(w);   // slide: drop the oldest note
                 Span<float> last = w[^f..];
-                for (int j = 0; j < f; j++) last[j] = _encodings[j].Encode(_note[j]);
+                for (int j = 0; j < f; j++) last[j] = _encodings[j].Encode(note[j]);
             }
         }
     }
 
-    // the raw value head h predicts for piece p, into _note: a drawn class (a pitch, or a time bin's recorded value),
+    // Notes are read sorted by start, then pitch, so a note that starts together with the one before it (a step
+    // below TimeBins.Together) is always higher than it: drawn after its step, a chord note keeps that order, as every
+    // chord in the training data has it. Without a higher pitch to take the row is left as it is.
+    private ReadOnlySpan<float> ChordOrder(ReadOnlySpan<float> row, int p, float step)
+    {
+        if (step >= TimeBins.Together) return row;
+        ModelConfig c = _model.Config;
+        int t = c.SequenceLength, f = c.InputSize;
+        FeatureEncoding e = _encodings[_pitchFeature];
+        float encoded = _windows[(p * t + t - 1) * f + _pitchFeature];   // the window's last note
+        int previous = (int)MathF.Round(e.Scale == 1f ? encoded : encoded * e.Scale);
+        if (previous >= row.Length - 1) return row;
+        row.CopyTo(_masked);
+        _masked.AsSpan(0, previous + 1).Fill(float.NegativeInfinity);
+        return _masked;
+    }
+
+    // the raw value head h predicts for piece p, into its note: a drawn class (a pitch, or a time bin's recorded value),
     // or a regressed value clamped at 0 (velocity rounded to a MIDI velocity, at least 1: 0 would be a note-off)
     private void Predict(int h, int p, int pieces, Sampler sampler)
     {
-        HeadConfig head = _model.Config.Heads[h];
-        int j = Array.IndexOf(_headOf, h);
+        ModelConfig c = _model.Config;
+        HeadConfig head = c.Heads[h];
+        int j = _featureOf[h];
+        Span<float> note = _notes.AsSpan(p * c.InputSize, c.InputSize);
         ReadOnlySpan<float> output = _network.HeadOutput(h, pieces);
         if (head.Kind == HeadKind.Classes)
         {
-            int k = sampler.Sample(output.Slice(p * head.Units, head.Units), _scratch);
-            _note[j] = head.Values is { } values ? values[k] : k;
+            ReadOnlySpan<float> row = output.Slice(p * head.Units, head.Units);
+            if (j == _pitchFeature && _stepBeforePitch) row = ChordOrder(row, p, note[_stepFeature]);
+            int k = sampler.Sample(row, _scratch);
+            _classes[p * c.Heads.Length + h] = k;
+            note[j] = head.Values is { } values ? values[k] : k;
             return;
         }
         float y = MathF.Max(0f, output[p]);
-        _note[j] = j == _velocityFeature ? Math.Clamp(MathF.Round(y * ModelConfig.VelocityScale), 1, 127) : y;
+        note[j] = j == _velocityFeature ? Math.Clamp(MathF.Round(y * ModelConfig.VelocityScale), 1, 127) : y;
     }
 }

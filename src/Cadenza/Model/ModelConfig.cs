@@ -30,6 +30,14 @@ public sealed record HeadConfig(string Name, int Units, HeadKind Kind, float Los
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Copy { get; init; }
 
+    /// <summary>
+    /// Features of the same note this head also reads (their input embeddings): the true values in training, the drawn
+    /// ones in generation, so the note's features are drawn one after another (e.g. duration knowing the note's step
+    /// and pitch) instead of independently. Each must be an embedded input predicted by a class head; null: none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? Given { get; init; }
+
     /// <summary>For a time class head: the value played for each class, in seconds (the median of the training notes in the bin), set by training.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public float[]? Values { get; init; }
@@ -49,16 +57,19 @@ public sealed record ModelConfig
 
     /// <summary>
     /// Cadenza's own model: pitch, step and duration as learned embeddings (time as bins with an exact-zero bin), an
-    /// LSTM, and three class heads; pitch, step and duration each mix their softmax with a copy of the window's values.
+    /// LSTM(128) with dropout, and three class heads, each mixing its softmax with a copy of the window's values; the
+    /// pitch is drawn knowing the note's step (so a chord's notes are drawn as chords are written). Each choice was
+    /// measured on the development split (bench/quality/README.md).
     /// </summary>
     public static ModelConfig Cadenza { get; } = new()
     {
         Embeddings = [new("pitch", 48), new("step", 16), new("duration", 16)],
         TimeBinEdges = TimeBins.Refine(2),
-        LstmUnits = [192],
+        LstmUnits = [128],
+        Dropout = 0.2f,
         Heads =
         [
-            new("pitch", 128, HeadKind.Classes, 1f) { Copy = true },
+            new("pitch", 128, HeadKind.Classes, 1f) { Copy = true, Given = ["step"] },
             new("step", TimeBins.Refine(2).Length + 1, HeadKind.Classes, 1f) { Copy = true },
             new("duration", TimeBins.Refine(2).Length + 1, HeadKind.Classes, 1f) { Copy = true },
         ],
@@ -101,6 +112,12 @@ public sealed record ModelConfig
     /// null when step and duration are plain seconds, as in the paper.
     /// </summary>
     public double[]? TimeBinEdges { get; init; }
+
+    /// <summary>
+    /// Dropout rate in training on the LSTM's input (the encoded notes) and on its last hidden state before the heads;
+    /// 0 (the paper) for none. Only a model with an embedded input uses it.
+    /// </summary>
+    public float Dropout { get; init; }
 
     /// <summary>Floats per input note in a window (one per feature).</summary>
     [JsonIgnore]
@@ -202,10 +219,34 @@ public sealed record ModelConfig
             return values[values.Count / 2];
         }).ToArray();
         float[] stepValues = Medians(steps, 0f), durationValues = Medians(durations, (float)(edges[0] / 2));
+        durationValues[0] = Math.Max(durationValues[0], (float)(edges[0] / 2));   // notes cut at once in the corpus still sound
         return this with
         {
             Heads = Heads.Select(h => h.Kind == HeadKind.Classes && IsTime(h.Name) ? h with { Values = h.Name == "step" ? stepValues : durationValues } : h).ToArray(),
         };
+    }
+
+    /// <summary>Floats a head's Dense layer reads: the top LSTM's <paramref name="top"/> units and the embeddings of its given features.</summary>
+    public int HeadInputSize(HeadConfig head, int top) => top + (head.Given ?? []).Sum(EmbeddingDim);
+
+    /// <summary>
+    /// The heads in the order a note's features are drawn: each after the ones it is given, pitch first among the
+    /// ready ones (as the paper draws it), else in config order; null when the given features form a cycle.
+    /// </summary>
+    public int[]? DrawingOrder()
+    {
+        var order = new List<int>();
+        var done = new HashSet<string>();
+        while (order.Count < Heads.Length)
+        {
+            int[] ready = Enumerable.Range(0, Heads.Length)
+                .Where(h => !order.Contains(h) && (Heads[h].Given ?? []).All(done.Contains)).ToArray();
+            if (ready.Length == 0) return null;
+            int next = ready.FirstOrDefault(h => Heads[h].Name == "pitch", ready[0]);
+            order.Add(next);
+            done.Add(Heads[next].Name);
+        }
+        return order.ToArray();
     }
 
     /// <summary>Name of the embedding table of input <paramref name="feature"/>.</summary>
@@ -232,7 +273,12 @@ public sealed record ModelConfig
             if (h.Copy && (h.Kind != HeadKind.Classes || EmbeddingDim(h.Name) == 0 || h.Units != Classes(h.Name)))
                 throw new ModelFormatException(source, $"head '{h.Name}' copies from the window, so it must be a class head over the classes of an embedded input '{h.Name}'");
             if (h.Values != null && h.Values.Length != h.Units) throw new ModelFormatException(source, $"head '{h.Name}' has {h.Values.Length} class values for {h.Units} classes");
+            foreach (string g in h.Given ?? [])
+                if (g == h.Name || EmbeddingDim(g) == 0 || Heads.FirstOrDefault(x => x.Name == g) is not { Kind: HeadKind.Classes })
+                    throw new ModelFormatException(source, $"head '{h.Name}' reads '{g}' of the same note, which must be another embedded input predicted by a class head");
         }
+        if (Heads.Any(h => h.Given is { Length: > 0 }) && DrawingOrder() is null)
+            throw new ModelFormatException(source, "the heads' given features form a cycle: no head could be drawn first");
         foreach (EmbeddingConfig e in Embeddings ?? [])
         {
             if (e.Dim < 1) throw new ModelFormatException(source, $"embedding of '{e.Feature}' has width {e.Dim}");
@@ -245,6 +291,8 @@ public sealed record ModelConfig
         if (TimeBinEdges != null && (TimeBinEdges.Length == 0 || TimeBinEdges.Zip(TimeBinEdges.Skip(1)).Any(p => !(p.Second > p.First)) || !(TimeBinEdges[0] > 0)))
             throw new ModelFormatException(source, "timeBinEdges must be positive and ascending");
         if (!(PitchScale > 0)) throw new ModelFormatException(source, "pitch scale must be positive");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ModelFormatException(source, $"dropout {Dropout} must be in [0, 1)");
+        if (Dropout > 0 && Embeddings is not { Length: > 0 }) throw new ModelFormatException(source, "dropout needs an embedded input (the paper's model has none)");
     }
 
     /// <summary>The weight tensors in Keras order with their shapes.</summary>
@@ -264,7 +312,7 @@ public sealed record ModelConfig
         }
         foreach (HeadConfig head in Heads)
         {
-            yield return ($"{head.Name}/kernel", [input, head.Units]);
+            yield return ($"{head.Name}/kernel", [HeadInputSize(head, input), head.Units]);
             yield return ($"{head.Name}/bias", [head.Units]);
         }
         foreach (HeadConfig head in Heads.Where(h => h.Copy))

@@ -17,7 +17,7 @@ public static class ModelSummary
     public static string Describe(ModelConfig c)
     {
         string inputs = string.Join(", ", c.Features.Select(f => c.EmbeddingDim(f) is var d and > 0 ? $"{f} embedded ×{d}" : f));
-        string heads = string.Join(", ", c.Heads.Select(h => $"{h.Name}({h.Units}{(h.Kind == HeadKind.Classes && ModelConfig.IsTime(h.Name) ? " time bins" : "")}{(h.Copy ? " + copy" : "")})"));
+        string heads = string.Join(", ", c.Heads.Select(h => $"{h.Name}({h.Units}{(h.Kind == HeadKind.Classes && ModelConfig.IsTime(h.Name) ? " time bins" : "")}{(h.Copy ? " + copy" : "")}{(h.Given is { Length: > 0 } g ? " | " + string.Join(", ", g) : "")})"));
         return $"{c.SequenceLength} × ({inputs}) → LSTM({string.Join(", ", c.LstmUnits)}) → {heads}";
     }
 
@@ -44,7 +44,8 @@ public static class ModelSummary
             input = h;
         }
         foreach (HeadConfig head in c.Heads)
-            rows.Add(new($"{head.Name} (Dense)", $"(None, {head.Units})", (input + 1) * head.Units, $"['{previous}[0][0]']"));
+            rows.Add(new($"{head.Name} (Dense)", $"(None, {head.Units})", (c.HeadInputSize(head, input) + 1) * head.Units,
+                head.Given is { Length: > 0 } g ? $"['{previous}[0][0]', {string.Join(", ", g.Select(x => $"'{x}'"))}]" : $"['{previous}[0][0]']"));
         foreach (HeadConfig head in c.Heads.Where(h => h.Copy))
             rows.Add(new($"{ModelConfig.CopyName(head.Name)} (CopyMixture)", $"(None, {head.Units})", input * input + input + 1, $"['{previous}', '{head.Name}', 'input']"));
         return rows;

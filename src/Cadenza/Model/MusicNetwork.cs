@@ -18,6 +18,14 @@ public sealed class MusicNetwork
     private readonly DenseLayer[] _heads;
     private readonly CopyMixture?[] _copies;          // per head; null where the head does not copy
     private readonly int[] _copyColumns;              // per head: the input column whose classes it copies
+    private readonly int[][] _givenHeads;             // per head: the heads whose classes of the same note it reads
+    private readonly int[][] _givenFeatures;          // per head: the input columns (embedding tables) of those features
+    private readonly float[][] _headInputs;           // per conditioned head [B, H + Σ dims]: h_T and the given classes' embeddings
+    private readonly float[][] _dHeadInputs;          // per conditioned head, its gradient
+    private readonly int[][] _givenIds;               // per conditioned head [B, given]: the classes it read
+    private readonly DropoutLayer? _inputDropout, _hiddenDropout;   // in training only, on the encoded notes and on h_T
+    private readonly float[] _lastDropped;            // [B, H] h_T after dropout, what the heads read in training
+    private bool _dropped;                            // the last forward pass applied dropout
     private readonly float[] _input;        // [T, B, F] time-major copy of the windows
     private readonly float[] _encoded;      // [T, B, E] the LSTM's input when some feature is embedded (else _input is)
     private readonly float[][] _dHeads;     // per head [B, units]
@@ -41,19 +49,32 @@ public sealed class MusicNetwork
             if (dim > 0) _embeddings[j] = new EmbeddingLayer(model.Parameters, ModelConfig.EmbeddingName(f), c.Classes(f), dim);
             offset += dim > 0 ? dim : 1;
         }
-        int input = c.EncodedSize;
+        Embedded = _embeddings.Any(e => e != null);
+        EncodedSize = c.EncodedSize;
+        int input = EncodedSize;
         _layers = new LstmLayer[c.LstmUnits.Length];
         for (int l = 0; l < _layers.Length; l++)
         {
             _layers[l] = new LstmLayer(model.Parameters, ModelConfig.LstmName(l), input, c.LstmUnits[l], c.SequenceLength, maxBatch);
             input = c.LstmUnits[l];
         }
-        _heads = c.Heads.Select(h => new DenseLayer(model.Parameters, h.Name, input, h.Units, maxBatch)).ToArray();
         int top = input;
+        _heads = c.Heads.Select(h => new DenseLayer(model.Parameters, h.Name, c.HeadInputSize(h, top), h.Units, maxBatch)).ToArray();
+        _givenHeads = c.Heads.Select(h => (h.Given ?? []).Select(g => Array.FindIndex(c.Heads, x => x.Name == g)).ToArray()).ToArray();
+        _givenFeatures = c.Heads.Select(h => (h.Given ?? []).Select(g => Array.IndexOf(c.Features, g)).ToArray()).ToArray();
+        _headInputs = c.Heads.Select(h => h.Given is { Length: > 0 } ? new float[maxBatch * c.HeadInputSize(h, top)] : []).ToArray();
+        _dHeadInputs = c.Heads.Select(h => h.Given is { Length: > 0 } ? new float[maxBatch * c.HeadInputSize(h, top)] : []).ToArray();
+        _givenIds = c.Heads.Select(h => new int[maxBatch * (h.Given?.Length ?? 0)]).ToArray();
+        if (c.Dropout > 0)
+        {
+            _inputDropout = new DropoutLayer(c.Dropout, c.SequenceLength * maxBatch * EncodedSize);
+            _hiddenDropout = new DropoutLayer(c.Dropout, maxBatch * top);
+        }
+        _lastDropped = c.Dropout > 0 ? new float[maxBatch * top] : [];
         _copies = c.Heads.Select(h => h.Copy ? new CopyMixture(model.Parameters, ModelConfig.CopyName(h.Name), top, h.Units, c.SequenceLength, maxBatch) : null).ToArray();
         _copyColumns = c.Heads.Select(h => Array.IndexOf(c.Features, h.Name)).ToArray();
         _input = new float[c.SequenceLength * maxBatch * c.InputSize];
-        _encoded = Embedded ? new float[c.SequenceLength * maxBatch * c.EncodedSize] : [];
+        _encoded = Embedded ? new float[c.SequenceLength * maxBatch * EncodedSize] : [];
         _dHeads = c.Heads.Select(h => new float[maxBatch * h.Units]).ToArray();
         _dTop = new float[maxBatch * input];
         _dTopSequence = _copies.Any(m => m != null) ? new float[c.SequenceLength * maxBatch * input] : [];
@@ -65,10 +86,18 @@ public sealed class MusicNetwork
     /// <summary>The model whose weights are used.</summary>
     public MusicModel Model => _model;
 
-    private bool Embedded => _embeddings.Any(e => e != null);
+    private bool Embedded { get; }
 
-    /// <summary>Runs the model on <paramref name="batch"/> windows [B, T, F] of encoded inputs (a scaled value, or a class index for an embedded feature).</summary>
-    public void Forward(ReadOnlySpan<float> windows, int batch)
+    private int EncodedSize { get; }   // ModelConfig.EncodedSize, computed once (it is a sum over the features)
+
+    /// <summary>
+    /// Runs the model on <paramref name="batch"/> windows [B, T, F] of encoded inputs (a scaled value, or a class index
+    /// for an embedded feature). A head that reads other features of the next note (<see cref="HeadConfig.Given"/>)
+    /// reads them from <paramref name="labels"/> [B, heads] (the training labels); without labels such heads are left
+    /// for <see cref="ForwardHead"/>, as generation draws the features one by one. With <paramref name="dropout"/>
+    /// (training), the model's dropout is applied with masks drawn from that seed.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels = default, ulong? dropout = null)
     {
         if ((uint)(batch - 1) >= (uint)MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} outside 1..{MaxBatch}");
         ModelConfig c = _model.Config;
@@ -80,29 +109,79 @@ public sealed class MusicNetwork
 
         ReadOnlySpan<float> weights = _model.Parameters.Values;
         ReadOnlySpan<float> x = _input.AsSpan(0, t * batch * f);
+        _dropped = dropout.HasValue && _inputDropout != null;
         if (Embedded)
         {
             Encode(batch, weights);
-            x = _encoded.AsSpan(0, t * batch * c.EncodedSize);
+            if (_dropped) _inputDropout!.Forward(_encoded.AsSpan(0, t * batch * EncodedSize), dropout!.Value);
+            x = _encoded.AsSpan(0, t * batch * EncodedSize);
         }
         foreach (LstmLayer layer in _layers)
         {
             layer.Forward(x, batch, weights);
             x = layer.Sequence(batch);
         }
-        ReadOnlySpan<float> last = _layers[^1].LastHidden(batch);
+        if (_dropped)
+        {
+            Span<float> dropped = _lastDropped.AsSpan(0, batch * _layers[^1].Units);
+            _layers[^1].LastHidden(batch).CopyTo(dropped);
+            _hiddenDropout!.Forward(dropped, dropout!.Value ^ 0x4844_524F_5055_5421UL);   // its own mask stream
+        }
+        ReadOnlySpan<float> last = HeadsInput(batch);
         for (int h = 0; h < _heads.Length; h++)
         {
+            if (_givenHeads[h].Length > 0)
+            {
+                if (!labels.IsEmpty) ForwardHead(h, labels, batch);
+                continue;
+            }
             _heads[h].Forward(last, batch, weights);
             _copies[h]?.Forward(x, last, _heads[h].Output(batch), _input, f, _copyColumns[h], batch, weights);
         }
     }
 
+    /// <summary>
+    /// Runs head <paramref name="head"/> after <see cref="Forward"/>, reading the classes of its given features from
+    /// <paramref name="values"/> [B, heads] (a class index in each given head's column).
+    /// </summary>
+    public void ForwardHead(int head, ReadOnlySpan<float> values, int batch)
+    {
+        ModelConfig c = _model.Config;
+        ReadOnlySpan<float> weights = _model.Parameters.Values;
+        ReadOnlySpan<float> last = HeadsInput(batch);
+        int[] given = _givenHeads[head];
+        if (given.Length == 0) { _heads[head].Forward(last, batch, weights); }
+        else
+        {
+            int top = _layers[^1].Units, width = _heads[head].InputSize, heads = c.Heads.Length;
+            Span<float> x = _headInputs[head].AsSpan(0, batch * width);
+            for (int b = 0; b < batch; b++)
+            {
+                Span<float> row = x.Slice(b * width, width);
+                last.Slice(b * top, top).CopyTo(row);
+                int offset = top;
+                for (int g = 0; g < given.Length; g++)
+                {
+                    EmbeddingLayer table = _embeddings[_givenFeatures[head][g]]!;
+                    int id = (int)values[b * heads + given[g]];
+                    _givenIds[head][b * given.Length + g] = id;
+                    table.Forward(id, row.Slice(offset, table.Dim), weights);
+                    offset += table.Dim;
+                }
+            }
+            _heads[head].Forward(x, batch, weights);
+        }
+        _copies[head]?.Forward(_layers[^1].Sequence(batch), last, _heads[head].Output(batch), _input, c.InputSize, _copyColumns[head], batch, weights);
+    }
+
+    // what the heads read: h_T, after dropout in training
+    private ReadOnlySpan<float> HeadsInput(int batch) => _dropped ? _lastDropped.AsSpan(0, batch * _layers[^1].Units) : _layers[^1].LastHidden(batch);
+
     // each note's LSTM input: an embedded feature's table row, or a scaled feature's value
     private void Encode(int batch, ReadOnlySpan<float> weights)
     {
         ModelConfig c = _model.Config;
-        int f = c.InputSize, e = c.EncodedSize, rows = c.SequenceLength * batch;
+        int f = c.InputSize, e = EncodedSize, rows = c.SequenceLength * batch;
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<float> note = _input.AsSpan(r * f, f);
@@ -161,14 +240,37 @@ public sealed class MusicNetwork
         dTop.Clear();
         Span<float> dTopSequence = _dTopSequence.Length > 0 ? _dTopSequence.AsSpan(0, c.SequenceLength * batch * top.Units) : default;
         dTopSequence.Clear();
-        ReadOnlySpan<float> last = top.LastHidden(batch);
+        ReadOnlySpan<float> last = HeadsInput(batch);
         for (int h = 0; h < _heads.Length; h++)
         {
             _copies[h]?.Backward(top.Sequence(batch), last, batch, weights, gradients, dTop, dTopSequence);
-            _heads[h].Backward(last, _dHeads[h].AsSpan(0, batch * c.Heads[h].Units), batch, weights, gradients, dTop);
+            if (_givenHeads[h].Length == 0)
+            {
+                _heads[h].Backward(last, _dHeads[h].AsSpan(0, batch * c.Heads[h].Units), batch, weights, gradients, dTop);
+                continue;
+            }
+            // the head read [h_T | given embeddings]: h_T's part joins dTop, the rest goes to the embedding rows it read
+            int width = _heads[h].InputSize, units = top.Units, given = _givenHeads[h].Length;
+            Span<float> dx = _dHeadInputs[h].AsSpan(0, batch * width);
+            dx.Clear();
+            _heads[h].Backward(_headInputs[h].AsSpan(0, batch * width), _dHeads[h].AsSpan(0, batch * c.Heads[h].Units), batch, weights, gradients, dx);
+            for (int b = 0; b < batch; b++)
+            {
+                ReadOnlySpan<float> row = dx.Slice(b * width, width);
+                Span<float> dTopB = dTop.Slice(b * units, units);
+                System.Numerics.Tensors.TensorPrimitives.Add(dTopB, row[..units], dTopB);
+                int offset = units;
+                for (int g = 0; g < given; g++)
+                {
+                    EmbeddingLayer table = _embeddings[_givenFeatures[h][g]]!;
+                    table.Backward(_givenIds[h][b * given + g], row.Slice(offset, table.Dim), gradients);
+                    offset += table.Dim;
+                }
+            }
         }
 
-        bool embedded = Embedded;
+        if (_dropped) _hiddenDropout!.Backward(dTop);
+        bool embedded = Embedded;   // (a head's given features are embedded inputs too, so they imply it)
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             bool isTop = l == _layers.Length - 1;
@@ -181,8 +283,9 @@ public sealed class MusicNetwork
     private void EncodeBackward(int batch, Span<float> gradients)
     {
         ModelConfig c = _model.Config;
-        int f = c.InputSize, e = c.EncodedSize, rows = c.SequenceLength * batch;
-        ReadOnlySpan<float> dInput = _layers[0].InputGradient(batch);   // [T, B, E]
+        int f = c.InputSize, e = EncodedSize, rows = c.SequenceLength * batch;
+        Span<float> dInput = _layers[0].InputGradientMutable(batch);   // [T, B, E]
+        if (_dropped) _inputDropout!.Backward(dInput);
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<float> note = _input.AsSpan(r * f, f);
@@ -192,10 +295,13 @@ public sealed class MusicNetwork
         }
     }
 
-    /// <summary>Forward, loss and backward for one batch; <paramref name="gradients"/> is overwritten. Returns the total loss.</summary>
-    public float ComputeGradients(ReadOnlySpan<float> windows, ReadOnlySpan<float> labels, int batch, Span<float> gradients, Span<float> headLosses)
+    /// <summary>
+    /// Forward, loss and backward for one batch; <paramref name="gradients"/> is overwritten. Returns the total loss.
+    /// <paramref name="dropout"/> seeds the training masks of a model with dropout (none without it).
+    /// </summary>
+    public float ComputeGradients(ReadOnlySpan<float> windows, ReadOnlySpan<float> labels, int batch, Span<float> gradients, Span<float> headLosses, ulong? dropout = null)
     {
-        Forward(windows, batch);
+        Forward(windows, batch, labels, dropout);
         float total = Loss(labels, batch, headLosses);
         gradients.Clear();
         Backward(batch, gradients);

@@ -240,10 +240,13 @@ public static class TfjsFormat
     }
 
     /// <summary>Writes <paramref name="model"/> as <c>model.json</c> + one weight shard into <paramref name="folder"/>.</summary>
+    /// <exception cref="ModelFormatException">The model has layers the Layers format of the paper's model cannot hold (embeddings, time classes, copy paths).</exception>
     public static void Export(MusicModel model, string folder)
     {
-        Directory.CreateDirectory(folder);
         ModelConfig c = model.Config;
+        if (c.Embeddings is { Length: > 0 } || c.Heads.Any(h => h.Copy || h.Given is { Length: > 0 } || (h.Kind == HeadKind.Classes && h.Name != "pitch")))
+            throw new ModelFormatException(folder, "TF.js export holds LSTM + Dense models such as the paper's (--preset paper); this model has embeddings, time classes or copy paths");
+        Directory.CreateDirectory(folder);
         var layers = new JsonArray
         {
             new JsonObject

@@ -68,6 +68,9 @@ internal sealed class LstmLayer
     /// <summary>Gradient w.r.t. the input sequence from the last backward pass, [T, B, in].</summary>
     public ReadOnlySpan<float> InputGradient(int batch) => _dInput.AsSpan(0, Steps * batch * InputSize);
 
+    /// <summary>The same gradient, for a layer below that scales it in place (dropout).</summary>
+    public Span<float> InputGradientMutable(int batch) => _dInput.AsSpan(0, Steps * batch * InputSize);
+
     /// <summary>Runs the layer over <paramref name="x"/> [T, B, in].</summary>
     /// <remarks>
     /// The kernel and the recurrent kernel are adjacent in the parameter array, so [kernel; recurrent] is one

@@ -27,9 +27,12 @@ public static class BenchmarkSuite
     {
         var results = new List<Measurement>();
         void Add(Measurement m) { results.Add(m); progress?.Invoke(m); }
-        foreach (int threads in new[] { 1, 2 }) Add(Training(threads, secondsPerFigure));
-        Add(GenerationLatency(secondsPerFigure));
-        Add(BatchedGeneration(64, secondsPerFigure));
+        foreach (string preset in Presets)
+        {
+            foreach (int threads in new[] { 1, 2 }) Add(Training(preset, threads, secondsPerFigure));
+            Add(GenerationLatency(preset, secondsPerFigure));
+            Add(BatchedGeneration(preset, 64, secondsPerFigure));
+        }
         foreach (Measurement m in Ingestion(demoCorpus)) Add(m);
         string? piece = Directory.Exists(demoCorpus) ? CorpusReader.ListFiles(demoCorpus).FirstOrDefault() : null;
         if (piece != null)
@@ -40,55 +43,76 @@ public static class BenchmarkSuite
         return results;
     }
 
-    /// <summary>Synthetic windows and labels shaped like the paper's data (pitch/128, steps and durations in seconds).</summary>
-    public static (float[] Inputs, float[] Labels) SyntheticBatch(ModelConfig config, int batch, ulong seed)
+    /// <summary>The models measured side by side: the paper's and Cadenza's.</summary>
+    public static readonly string[] Presets = ["paper", "cadenza"];
+
+    /// <summary>The preset's model, initialised, with the time values a trained model records (learned from a random piece).</summary>
+    public static MusicModel BenchModel(string preset)
+    {
+        var rng = new Rng(11);
+        return MusicModel.Create(ModelConfig.Preset(preset).WithTimeValues([RandomPiece(rng, 2_000)]), 1);
+    }
+
+    /// <summary>Synthetic raw note features [B × T × F] (MIDI pitch, seconds) of random notes, the shape of a seed.</summary>
+    public static float[] SyntheticSeeds(ModelConfig config, int pieces, ulong seed)
     {
         var rng = new Rng(seed);
-        var x = new float[batch * config.SequenceLength * config.InputSize];
-        for (int i = 0; i < x.Length; i += 3) { x[i] = rng.NextInt(128) / 128f; x[i + 1] = (float)rng.NextDouble() * 0.5f; x[i + 2] = (float)rng.NextDouble() * 0.5f; }
+        var x = new float[pieces * config.SequenceLength * config.InputSize];
+        for (int i = 0; i < x.Length; i += 3) { x[i] = rng.NextInt(128); x[i + 1] = (float)rng.NextDouble() * 0.5f; x[i + 2] = (float)rng.NextDouble() * 0.5f; }
+        return x;
+    }
+
+    /// <summary>Synthetic windows and labels encoded as training encodes them for <paramref name="config"/> (pitch/128 or a class, seconds or a time bin).</summary>
+    public static (float[] Inputs, float[] Labels) SyntheticBatch(ModelConfig config, int batch, ulong seed)
+    {
+        float[] x = SyntheticSeeds(config, batch, seed);
+        var (inputs, columns, labels) = config.WindowLayout();
+        for (int i = 0; i < x.Length; i++) x[i] = inputs[i % config.InputSize].Encode(x[i]);
+        var rng = new Rng(seed + 1);
         var y = new float[batch * config.Heads.Length];
-        for (int b = 0; b < batch; b++) { y[b * 3] = rng.NextInt(128); y[b * 3 + 1] = (float)rng.NextDouble() * 0.5f; y[b * 3 + 2] = (float)rng.NextDouble() * 0.5f; }
+        for (int b = 0; b < batch; b++)
+        for (int h = 0; h < config.Heads.Length; h++)
+            y[b * config.Heads.Length + h] = labels[h].Encode(columns[h] == 0 ? rng.NextInt(128) : (float)rng.NextDouble() * 0.5f);
         return (x, y);
     }
 
-    /// <summary>Training steps per second × batch (forward, backward, Adam) for the paper's model at batch 64.</summary>
-    public static Measurement Training(int threads, double seconds)
+    /// <summary>Training steps per second × batch (forward, backward, Adam) for a preset's model at batch 64.</summary>
+    public static Measurement Training(string preset, int threads, double seconds)
     {
-        MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
+        MusicModel model = BenchModel(preset);
         const int batch = 64;
         var (x, y) = SyntheticBatch(model.Config, batch, 2);
         using var workers = new BatchGradients(model, batch, threads);
         var adam = new Adam(model.ParameterCount);
-        var heads = new float[3];
-        void Step() { workers.Compute(x, y, batch, heads); adam.Update(model.Parameters.Values, workers.Gradient); }
+        var heads = new float[model.Config.Heads.Length];
+        ulong? dropout = model.Config.Dropout > 0 ? 1UL : null;
+        void Step() { workers.Compute(x, y, batch, heads, dropout); adam.Update(model.Parameters.Values, workers.Gradient); }
         double rate = Rate(Step, batch, seconds);
-        return new Measurement("training throughput (paper model, batch 64)", rate, "windows/s", threads);
+        return new Measurement($"training throughput ({preset} model, batch 64)", rate, "windows/s", threads);
     }
 
     /// <summary>Microseconds per generated note at batch 1, recomputing the whole 25-note window each note as the paper does.</summary>
-    public static Measurement GenerationLatency(double seconds)
+    public static Measurement GenerationLatency(string preset, double seconds)
     {
-        MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
+        MusicModel model = BenchModel(preset);
         var generator = new Generator(model);
-        var (seed, _) = SyntheticBatch(model.Config, 1, 3);
-        for (int i = 0; i < seed.Length; i += 3) seed[i] *= 128;
+        float[] seed = SyntheticSeeds(model.Config, 1, 3);
         var output = new Note[120];
         var options = new GenerationOptions { Notes = 120 };
         double notesPerSecond = Rate(() => generator.Generate(seed, options, output), output.Length, seconds);
-        return new Measurement("generation latency (batch 1, 25-note window per note)", 1e6 / notesPerSecond, "us/note", 1);
+        return new Measurement($"generation latency ({preset} model, batch 1, 25-note window per note)", 1e6 / notesPerSecond, "us/note", 1);
     }
 
     /// <summary>Notes per second when generating <paramref name="pieces"/> pieces at once.</summary>
-    public static Measurement BatchedGeneration(int pieces, double seconds)
+    public static Measurement BatchedGeneration(string preset, int pieces, double seconds)
     {
-        MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
+        MusicModel model = BenchModel(preset);
         var generator = new BatchGenerator(model, pieces);
-        var (seeds, _) = SyntheticBatch(model.Config, pieces, 4);
-        for (int i = 0; i < seeds.Length; i += 3) seeds[i] *= 128;
+        float[] seeds = SyntheticSeeds(model.Config, pieces, 4);
         var output = new Note[pieces * 120];
         var options = new GenerationOptions { Notes = 120 };
         double rate = Rate(() => generator.Generate(seeds, options, output, pieces), pieces * 120, seconds);
-        return new Measurement($"batched generation ({pieces} pieces at once)", rate, "notes/s", 1);
+        return new Measurement($"batched generation ({preset} model, {pieces} pieces at once)", rate, "notes/s", 1);
     }
 
     /// <summary>Notes per synthetic piece: about a MAESTRO performance's (7 million notes in 1,276 pieces).</summary>

@@ -28,6 +28,7 @@ public sealed class BatchGradients : IDisposable
     private float[] _inputs = [];
     private float[] _labels = [];
     private int _batch;
+    private ulong? _dropout;
 
     /// <summary>Creates <paramref name="threads"/> workers for batches of up to <paramref name="maxBatch"/> windows.</summary>
     public BatchGradients(MusicModel model, int maxBatch, int threads)
@@ -54,12 +55,16 @@ public sealed class BatchGradients : IDisposable
     /// <summary>The gradient of the last <see cref="Compute"/> (same layout as the weights).</summary>
     public float[] Gradient => _gradients[0];
 
-    /// <summary>Loss and gradient of <paramref name="batch"/> windows; fills <paramref name="headLosses"/> and returns the total loss.</summary>
-    public float Compute(float[] inputs, float[] labels, int batch, Span<float> headLosses)
+    /// <summary>
+    /// Loss and gradient of <paramref name="batch"/> windows; fills <paramref name="headLosses"/> and returns the total
+    /// loss. <paramref name="dropout"/> seeds the batch's dropout masks (each worker draws its slice's from its own stream).
+    /// </summary>
+    public float Compute(float[] inputs, float[] labels, int batch, Span<float> headLosses, ulong? dropout = null)
     {
         _inputs = inputs;
         _labels = labels;
         _batch = batch;
+        _dropout = dropout;
         int workers = Math.Min(Threads, batch);
         if (workers > 1)
         {
@@ -99,7 +104,7 @@ public sealed class BatchGradients : IDisposable
         int windowFloats = c.SequenceLength * c.InputSize, labelFloats = c.Heads.Length;
         _losses[w] = _networks[w].ComputeGradients(
             _inputs.AsSpan(offset * windowFloats, count * windowFloats), _labels.AsSpan(offset * labelFloats, count * labelFloats),
-            count, _gradients[w], _headLosses[w]);
+            count, _gradients[w], _headLosses[w], _dropout is { } seed ? seed + 0x9E37_79B9_7F4A_7C15UL * (ulong)(w + 1) : null);
     }
 
     private void Work(int w)

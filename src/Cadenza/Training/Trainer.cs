@@ -19,6 +19,7 @@ public sealed class Trainer
 {
     private const ulong ShuffleSalt = 0x5348_5546_464C_4531UL;   // separates the shuffle stream from initialisation
     private const ulong AugmentSalt = 0x5452_414E_5350_4F53UL;   // and the transpositions, drawn afresh per batch so a resume redraws them
+    private const ulong DropoutSalt = 0x4452_4F50_4F55_5453UL;   // and the dropout masks, likewise
 
     private readonly MusicModel _model;
     private readonly TrainingConfig _config;
@@ -147,7 +148,8 @@ public sealed class Trainer
                     for (int i = 0; i < shifts.Length; i++) shifts[i] = augment.NextInt(2 * _config.Transpose + 1) - _config.Transpose;
                 }
                 _train.Fill(permutation.AsSpan(b * batchSize, batchSize), inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts);
-                float loss = workers.Compute(inputs, labels, batchSize, headLosses);
+                ulong? dropout = mc.Dropout > 0 ? _config.Seed ^ DropoutSalt ^ ((ulong)epoch << 32) ^ (ulong)b : null;
+                float loss = workers.Compute(inputs, labels, batchSize, headLosses, dropout);
                 if (!float.IsFinite(loss))
                 {
                     throw new TrainingException($"the loss became {loss} at epoch {epoch}, batch {b + 1}; training stopped, and the last good checkpoint " +
@@ -252,7 +254,7 @@ public sealed class Trainer
             int n = Math.Min(batchSize, set.Count - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
             set.Fill(indices.AsSpan(0, n), inputs, labels, inputEncodings, labelColumns, labelEncodings);
-            network.Forward(inputs, n);
+            network.Forward(inputs, n, labels);
             total += network.Loss(labels, n, headLosses) * (double)n;
             for (int h = 0; h < heads; h++) sums[h] += headLosses[h] * (double)n;
         }

@@ -7,7 +7,8 @@ namespace Cadenza.Tests.Nn;
 /// <summary>The Cadenza model's layers (embeddings, time class heads, copy paths): hand-computed forward passes and finite-difference gradients.</summary>
 public class CadenzaLayerTests
 {
-    // pitch and step embedded, duration a scaled value; pitch and step copy from the window, duration is regressed
+    // pitch and step embedded, duration a scaled value; pitch and step copy from the window, duration is regressed;
+    // pitch reads the next note's step (its embedding) and duration reads its step and pitch
     private static readonly ModelConfig Small = new()
     {
         SequenceLength = 5,
@@ -16,9 +17,9 @@ public class CadenzaLayerTests
         LstmUnits = [6],
         Heads =
         [
-            new("pitch", 128, HeadKind.Classes, 1f) { Copy = true },
+            new("pitch", 128, HeadKind.Classes, 1f) { Copy = true, Given = ["step"] },
             new("step", 4, HeadKind.Classes, 0.5f) { Copy = true },
-            new("duration", 1, HeadKind.Regression, 1f),
+            new("duration", 1, HeadKind.Regression, 1f) { Given = ["step", "pitch"] },
         ],
     };
 
@@ -44,9 +45,28 @@ public class CadenzaLayerTests
     }
 
     [Fact]
-    public void Gradients_EmbeddingsTimeClassesAndCopyPaths_MatchCentralFiniteDifferences()
+    public void Gradients_EmbeddingsTimeClassesAndCopyPaths_MatchCentralFiniteDifferences() => CheckGradients(Small, dropout: null);
+
+    [Fact]
+    public void Gradients_WithDropout_MatchCentralFiniteDifferences() => CheckGradients(Small with { Dropout = 0.3f }, dropout: 77);
+
+    [Fact]
+    public void Dropout_TrainingOnly_AndTheSameSeedGivesTheSameMask()
     {
-        MusicModel model = MusicModel.Create(Small, seed: 5);
+        MusicModel model = MusicModel.Create(Small with { Dropout = 0.5f }, seed: 5);
+        var (x, labels) = RandomBatch(Small, 3, 9);
+        var network = new MusicNetwork(model, 3);
+        float Loss(ulong? seed) { network.Forward(x, 3, labels, seed); return network.Loss(labels, 3, new float[3]); }
+        float plain = Loss(null);
+        Assert.Equal(plain, Loss(null));
+        Assert.Equal(Loss(1), Loss(1));
+        Assert.NotEqual(plain, Loss(1));
+        Assert.NotEqual(Loss(1), Loss(2));
+    }
+
+    private static void CheckGradients(ModelConfig config, ulong? dropout)
+    {
+        MusicModel model = MusicModel.Create(config, seed: 5);
         var rng = new Rng(8);
         foreach (string name in new[] { "pitch_copy/sentinel_kernel", "step_copy/sentinel_kernel", "pitch_copy/sentinel_bias" })
         {
@@ -58,7 +78,7 @@ public class CadenzaLayerTests
         var network = new MusicNetwork(model, 3);
         var gradients = new float[model.ParameterCount];
         var heads = new float[3];
-        network.ComputeGradients(x, labels, 3, gradients, heads);
+        network.ComputeGradients(x, labels, 3, gradients, heads, dropout);
 
         float[] weights = model.Parameters.Values;
         const float h = 1e-2f;
@@ -68,8 +88,8 @@ public class CadenzaLayerTests
         {
             // only the embedding rows the batch uses have a gradient; every other entry must stay exactly 0
             float saved = weights[i];
-            weights[i] = saved + h; network.Forward(x, 3); double plus = network.Loss(labels, 3, heads);
-            weights[i] = saved - h; network.Forward(x, 3); double minus = network.Loss(labels, 3, heads);
+            weights[i] = saved + h; network.Forward(x, 3, labels, dropout); double plus = network.Loss(labels, 3, heads);
+            weights[i] = saved - h; network.Forward(x, 3, labels, dropout); double minus = network.Loss(labels, 3, heads);
             weights[i] = saved;
             double numeric = (plus - minus) / (2 * h);
             Assert.True(Math.Abs(numeric - gradients[i]) <= 2e-3 + 2e-2 * Math.Abs(gradients[i]), $"{t.Name}[{i - t.Offset}]: analytic {gradients[i]} vs numeric {numeric}");
@@ -79,6 +99,17 @@ public class CadenzaLayerTests
         foreach (string name in new[] { "pitch_embedding/embeddings", "step_embedding/embeddings", "pitch_copy/kernel", "pitch_copy/sentinel_kernel",
                                         "pitch_copy/sentinel_bias", "step_copy/kernel", "step/kernel", "lstm/kernel" })
             Assert.Contains(name, touched);
+    }
+
+    [Fact]
+    public void DrawingOrder_GivenFeaturesFirst_AndACycleIsRefused()
+    {
+        Assert.Equal([1, 0, 2], Small.DrawingOrder());                    // step, then pitch (given step), then duration
+        Assert.Equal([0, 1, 2], ModelConfig.Paper.DrawingOrder());        // the paper draws pitch first
+        ModelConfig cycle = Small with { Heads = [Small.Heads[0], Small.Heads[1] with { Given = ["pitch"] }, Small.Heads[2]] };
+        Assert.Contains("cycle", Assert.Throws<ModelFormatException>(() => cycle.Validate("test")).Message);
+        ModelConfig scaled = Small with { Heads = [Small.Heads[0], Small.Heads[1], Small.Heads[2], ] , Embeddings = [new("pitch", 4)] };
+        Assert.Throws<ModelFormatException>(() => scaled.Validate("test"));   // step is no longer embedded, so pitch cannot read it
     }
 
     [Fact]
