@@ -26,8 +26,9 @@ internal static class ModelCommands
             table.Caption($"Total params: {Ui.N(m.ParameterCount)} (all trainable)");
             AnsiConsole.Write(table);
             ModelConfig c = m.Config;
-            string scaled = string.Join(", ", c.Features.Where(f => c.InputScale(f) != 1f).Select(f => $"{f} / {c.InputScale(f)}"));
-            AnsiConsole.MarkupLineInterpolated($"input: {c.SequenceLength} notes × ({string.Join(", ", c.Features)}){(scaled.Length > 0 ? ", " + scaled : "")}; loss weights: {string.Join(", ", c.Heads.Select(h => $"{h.Name} {h.LossWeight}"))}");
+            string scaled = string.Join(", ", c.Features.Select(f => c.EmbeddingDim(f) > 0 ? $"{f} embedded ({c.Classes(f)} classes × {c.EmbeddingDim(f)})"
+                : c.InputScale(f) != 1f ? $"{f} / {c.InputScale(f)}" : null).Where(d => d != null));
+            AnsiConsole.MarkupLineInterpolated($"input: {c.SequenceLength} notes × ({string.Join(", ", c.Features)}){(scaled.Length > 0 ? ", " + scaled : "")}; loss weights: {string.Join(", ", c.Heads.Select(h => $"{h.Name} {h.LossWeight}"))}{(c.Dropout > 0 ? $"; dropout {c.Dropout}" : "")}");
             return 0;
         }));
         return command;
