@@ -108,8 +108,9 @@ public class CadenzaLayerTests
         Assert.Equal([0, 1, 2], ModelConfig.Paper.DrawingOrder());        // the paper draws pitch first
         ModelConfig cycle = Small with { Heads = [Small.Heads[0], Small.Heads[1] with { Given = ["pitch"] }, Small.Heads[2]] };
         Assert.Contains("cycle", Assert.Throws<ModelFormatException>(() => cycle.Validate("test")).Message);
-        ModelConfig scaled = Small with { Heads = [Small.Heads[0], Small.Heads[1], Small.Heads[2], ] , Embeddings = [new("pitch", 4)] };
-        Assert.Throws<ModelFormatException>(() => scaled.Validate("test"));   // step is no longer embedded, so pitch cannot read it
+        // step no longer embedded (and so not copied): pitch cannot read it
+        ModelConfig scaled = Small with { Heads = [Small.Heads[0], Small.Heads[1] with { Copy = false }, Small.Heads[2]], Embeddings = [new("pitch", 4)] };
+        Assert.Contains("reads 'step'", Assert.Throws<ModelFormatException>(() => scaled.Validate("test")).Message);
     }
 
     [Fact]
