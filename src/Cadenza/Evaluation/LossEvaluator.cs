@@ -88,7 +88,6 @@ public static class LossEvaluator
         var scratch = new float[c.Heads.Max(h => h.Units)];
         var reference = new double[TimeBins.Count];
         Sums sums = default;
-        double unused = 0, zeroStep = 0;
         for (int start = lo; start < hi; start += batch)
         {
             int n = Math.Min(batch, hi - start);
@@ -104,23 +103,27 @@ public static class LossEvaluator
                 sums.Nll += Losses.CrossEntropy(row, label, scratch, out _);
                 if (TensorPrimitives.IndexOfMax(row) == label) sums.Correct++;
             }
-            if (heads.Step >= 0)
-                sums.Step += heads.StepClasses ? TimeCrossEntropy(network.HeadOutput(heads.Step, n), labels, stride, heads.Step, n, heads.ToReference!, scratch, reference, ref zeroStep)
-                    : Regression(network.HeadOutput(heads.Step, n), labels, stride, heads.Step, n);
+            if (heads.Step >= 0 && heads.StepClasses)
+            {
+                var (nll, zero) = TimeCrossEntropy(network.HeadOutput(heads.Step, n), labels, stride, heads.Step, n, heads.ToReference!, scratch, reference);
+                sums.Step += nll;
+                sums.ZeroStep += zero;
+            }
+            else if (heads.Step >= 0) sums.Step += Regression(network.HeadOutput(heads.Step, n), labels, stride, heads.Step, n);
             if (heads.Duration >= 0)
-                sums.Duration += heads.DurationClasses ? TimeCrossEntropy(network.HeadOutput(heads.Duration, n), labels, stride, heads.Duration, n, heads.ToReference!, scratch, reference, ref unused)
+                sums.Duration += heads.DurationClasses ? TimeCrossEntropy(network.HeadOutput(heads.Duration, n), labels, stride, heads.Duration, n, heads.ToReference!, scratch, reference).Nll
                     : Regression(network.HeadOutput(heads.Duration, n), labels, stride, heads.Duration, n);
         }
-        return sums with { ZeroStep = zeroStep };
+        return sums;
     }
 
-    // −ln of the probability the head gives the label's reference bin: its classes' softmax added up per reference bin;
-    // the probability of the zero bin is added into zeroMass (how many chord notes the model expects)
-    private static double TimeCrossEntropy(ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, int stride, int column, int n, int[] toReference, Span<float> scratch,
-                                           Span<double> reference, ref double zeroMass)
+    // summed over the windows: −ln of the probability the head gives the label's reference bin (its classes' softmax
+    // added up per reference bin), and the probability of the zero bin (how many chord notes the model expects)
+    private static (double Nll, double ZeroMass) TimeCrossEntropy(ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, int stride, int column, int n,
+                                                                  int[] toReference, Span<float> scratch, Span<double> reference)
     {
         int classes = toReference.Length;
-        double sum = 0;
+        double sum = 0, zeroMass = 0;
         for (int b = 0; b < n; b++)
         {
             ReadOnlySpan<float> row = outputs.Slice(b * classes, classes);
@@ -131,7 +134,7 @@ public static class LossEvaluator
             sum -= Math.Log(Math.Max(reference[toReference[(int)labels[b * stride + column]]], 1e-30));
             zeroMass += reference[0];
         }
-        return sum;
+        return (sum, zeroMass);
     }
 
     // the training loss of a regression head, summed in double so that neither batch nor thread count changes it

@@ -14,7 +14,7 @@ namespace Cadenza.Generation;
 /// </summary>
 /// <remarks>
 /// Each note reuses preallocated buffers: the per-note path allocates nothing. Pieces draw from one RNG in piece
-/// order (pitch, then the other class heads in head order), so a seed reproduces the whole set.
+/// order, head by head in <see cref="ModelConfig.DrawingOrder"/>, so a seed reproduces the whole set.
 /// </remarks>
 public sealed class BatchGenerator
 {

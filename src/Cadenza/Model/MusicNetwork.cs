@@ -127,22 +127,13 @@ public sealed class MusicNetwork
             _layers[^1].LastHidden(batch).CopyTo(dropped);
             _hiddenDropout!.Forward(dropped, dropout!.Value ^ 0x4844_524F_5055_5421UL);   // its own mask stream
         }
-        ReadOnlySpan<float> last = HeadsInput(batch);
         for (int h = 0; h < _heads.Length; h++)
-        {
-            if (_givenHeads[h].Length > 0)
-            {
-                if (!labels.IsEmpty) ForwardHead(h, labels, batch);
-                continue;
-            }
-            _heads[h].Forward(last, batch, weights);
-            _copies[h]?.Forward(x, last, _heads[h].Output(batch), _input, f, _copyColumns[h], batch, weights);
-        }
+            if (_givenHeads[h].Length == 0 || !labels.IsEmpty) ForwardHead(h, labels, batch);
     }
 
     /// <summary>
-    /// Runs head <paramref name="head"/> after <see cref="Forward"/>, reading the classes of its given features from
-    /// <paramref name="values"/> [B, heads] (a class index in each given head's column).
+    /// Runs head <paramref name="head"/> on the last hidden state of <see cref="Forward"/>, reading the classes of its
+    /// given features, if any, from <paramref name="values"/> [B, heads] (a class index in each given head's column).
     /// </summary>
     public void ForwardHead(int head, ReadOnlySpan<float> values, int batch)
     {

@@ -126,7 +126,8 @@ public static class TrainJob
     private static JsonObject CorpusSection(TrainRequest request, TrainingConfig t, string[] features, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
                                            WindowSet trainWindows, WindowSet? valWindows, string splitMethod)
     {
-        NoteStatistics stats = NoteStatistics.Of(train.Select(f => f.Notes));
+        List<Note[]> trainPieces = train.Select(f => f.Notes).ToList();
+        NoteStatistics stats = NoteStatistics.Of(trainPieces);
         var rng = new Rng(t.Seed ^ 0x5EED_0F5E_ED5EUL);
         var seeds = new JsonArray();
         for (int i = 0; i < Math.Min(StoredSeeds, trainWindows.Count); i++)
@@ -153,7 +154,7 @@ public static class TrainJob
             ["statistics"] = JsonSerializer.SerializeToNode(stats, ModelStore.Json),
             // the count models eval judges the model against, fitted here where the training windows are at hand
             ["baselines"] = new JsonArray(CountBaseline.Features
-                .Select(f => JsonSerializer.SerializeToNode(CountBaseline.Fit(f, train.Select(p => p.Notes).ToList(), trainWindows.SequenceLength), ModelStore.Json)).ToArray()),
+                .Select(f => JsonSerializer.SerializeToNode(CountBaseline.Fit(f, trainPieces, trainWindows.SequenceLength), ModelStore.Json)).ToArray()),
             ["seeds"] = seeds,
         };
     }

@@ -144,11 +144,11 @@ public sealed class Trainer
                 }
                 if (shifts.Length > 0)
                 {
-                    augment.Reseed(_config.Seed ^ AugmentSalt ^ ((ulong)epoch << 32) ^ (ulong)b);
+                    augment.Reseed(BatchSeed(AugmentSalt, epoch, b));
                     for (int i = 0; i < shifts.Length; i++) shifts[i] = augment.NextInt(2 * _config.Transpose + 1) - _config.Transpose;
                 }
                 _train.Fill(permutation.AsSpan(b * batchSize, batchSize), inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts);
-                ulong? dropout = mc.Dropout > 0 ? _config.Seed ^ DropoutSalt ^ ((ulong)epoch << 32) ^ (ulong)b : null;
+                ulong? dropout = mc.Dropout > 0 ? BatchSeed(DropoutSalt, epoch, b) : null;
                 float loss = workers.Compute(inputs, labels, batchSize, headLosses, dropout);
                 if (!float.IsFinite(loss))
                 {
@@ -196,6 +196,9 @@ public sealed class Trainer
         _saveModel(_model, history);
         return new TrainingResult(history, bestEpoch, bestLoss, monitor, stoppedEarly, false);
     }
+
+    // a stream of its own for each batch of each epoch, so a resumed run draws what the uninterrupted one drew
+    private ulong BatchSeed(ulong salt, int epoch, int batch) => _config.Seed ^ salt ^ ((ulong)epoch << 32) ^ (ulong)batch;
 
     private void SaveBestModel(float[] best, float[] weights)
     {
