@@ -30,8 +30,6 @@ public sealed class BatchGenerator
     private readonly float[] _notes;      // [B, F] the notes being composed, raw (MIDI pitch, seconds, MIDI velocity)
     private readonly float[] _classes;    // [B, heads] the classes drawn so far, read by heads given them
     private readonly int _pitchFeature, _stepFeature, _durationFeature, _velocityFeature;
-    private readonly bool _stepBeforePitch;   // the step is drawn first, so the note's order in a chord is known when its pitch is drawn
-    private readonly float[] _masked;         // [classes] pitch outputs with the pitches a chord's order rules out removed
 
     /// <summary>Prepares inference for up to <paramref name="maxPieces"/> pieces at once.</summary>
     /// <exception cref="GenerationException">The model does not read and predict pitch, step and duration (and optionally velocity).</exception>
@@ -60,8 +58,6 @@ public sealed class BatchGenerator
         }
         _order = c.DrawingOrder()!.Where(h => _headOf.Contains(h)).ToArray();
         _featureOf = c.Heads.Select(h => Array.IndexOf(c.Features, h.Name)).ToArray();
-        _stepBeforePitch = Array.IndexOf(_order, _headOf[_stepFeature]) < Array.IndexOf(_order, _headOf[_pitchFeature]);
-        _masked = new float[c.Heads[_headOf[_pitchFeature]].Units];
         _encodings = c.Features.Select(c.InputEncoding).ToArray();
         _model = model;
         _network = new MusicNetwork(model, maxPieces);
@@ -126,23 +122,6 @@ public sealed class BatchGenerator
         }
     }
 
-    // Notes are read sorted by start, then pitch, so a note that starts together with the one before it (a step
-    // below TimeBins.Together) is always higher than it: drawn after its step, a chord note keeps that order, as every
-    // chord in the training data has it. Without a higher pitch to take the row is left as it is.
-    private ReadOnlySpan<float> ChordOrder(ReadOnlySpan<float> row, int p, float step)
-    {
-        if (step >= TimeBins.Together) return row;
-        ModelConfig c = _model.Config;
-        int t = c.SequenceLength, f = c.InputSize;
-        FeatureEncoding e = _encodings[_pitchFeature];
-        float encoded = _windows[(p * t + t - 1) * f + _pitchFeature];   // the window's last note
-        int previous = (int)MathF.Round(e.Scale == 1f ? encoded : encoded * e.Scale);
-        if (previous >= row.Length - 1) return row;
-        row.CopyTo(_masked);
-        _masked.AsSpan(0, previous + 1).Fill(float.NegativeInfinity);
-        return _masked;
-    }
-
     // the raw value head h predicts for piece p, into its note: a drawn class (a pitch, or a time bin's recorded value),
     // or a regressed value clamped at 0 (velocity rounded to a MIDI velocity, at least 1: 0 would be a note-off)
     private void Predict(int h, int p, int pieces, Sampler sampler)
@@ -154,9 +133,7 @@ public sealed class BatchGenerator
         ReadOnlySpan<float> output = _network.HeadOutput(h, pieces);
         if (head.Kind == HeadKind.Classes)
         {
-            ReadOnlySpan<float> row = output.Slice(p * head.Units, head.Units);
-            if (j == _pitchFeature && _stepBeforePitch) row = ChordOrder(row, p, note[_stepFeature]);
-            int k = sampler.Sample(row, _scratch);
+            int k = sampler.Sample(output.Slice(p * head.Units, head.Units), _scratch);
             _classes[p * c.Heads.Length + h] = k;
             note[j] = head.Values is { } values ? values[k] : k;
             return;

@@ -47,25 +47,6 @@ public class CadenzaModelTests
     }
 
     [Fact]
-    public void Generate_StepDrawnBeforePitch_AChordNoteIsHigherThanTheOneBefore()
-    {
-        // notes are read sorted by start, then pitch: a note starting with the one before it is always above it
-        Note[] training = [new(60, 0, 0.3), new(62, 0, 0.2), new(64, 0.25, 0.45), new(65, 0.55, 1.55), new(67, 0.6, 0.65), new(69, 1.6, 2.0)];
-        ModelConfig config = (TimeClasses with { Heads = [TimeClasses.Heads[0] with { Given = ["step"] }, TimeClasses.Heads[1], TimeClasses.Heads[2]] })
-            .WithTimeValues([training]);
-        MusicModel model = MusicModel.Create(config, 3);
-        model.Parameters.Span("step/bias")[0] = 50f;       // every note together with the one before it
-        Note[] notes = new Generator(model).Generate(NoteFeatures.ToFeatures(training.AsSpan(0, 4), config.Features), new GenerationOptions { Notes = 40, Seed = 5 });
-        Assert.All(notes, n => Assert.Equal(notes[0].Start, n.Start, 9));
-        int previous = training[3].Pitch;
-        foreach (Note n in notes)
-        {
-            if (previous < 127) Assert.True(n.Pitch > previous, $"pitch {n.Pitch} after {previous} in one chord");
-            previous = n.Pitch;
-        }
-    }
-
-    [Fact]
     public void Generate_TimeClassHeadWithoutRecordedValues_IsRefused()
     {
         var e = Assert.Throws<GenerationException>(() => new Generator(MusicModel.Create(TimeClasses, 1)));
