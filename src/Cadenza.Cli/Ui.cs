@@ -86,9 +86,11 @@ internal static class Ui
         return result;
     }
 
-    /// <summary>Prints a warning line per listed skipped piece, and how many more there were beyond the list.</summary>
-    public static void WarnSkipped(CorpusSummary summary)
+    /// <summary>Prints a warning line per listed piece read with a warning or skipped, and how many more there were beyond each list.</summary>
+    public static void WarnPieces(CorpusSummary summary)
     {
+        foreach (CorpusFile f in summary.Warned) Warning($"{f.Path}: {f.Warning}");
+        if (summary.WarnedCount > summary.Warned.Count) Warning($"… and {N(summary.WarnedCount - summary.Warned.Count)} more pieces read with a warning");
         foreach (CorpusFile f in summary.Skipped) Warning($"{f.Path}: skipped: {f.Reason}");
         if (summary.SkippedCount > summary.Skipped.Count) Warning($"… and {N(summary.SkippedCount - summary.Skipped.Count)} more skipped pieces");
     }

@@ -24,13 +24,13 @@ internal static class CorpusCommand
             var options = new CorpusOptions
             {
                 Midi = new MidiReadSettings { Instruments = NotesCommand.ParseInstrument(r.GetValue(instrument)) },
-                UseCache = !r.GetValue(noCache),
+                UseCache = !r.GetValue(noCache), CacheWarning = Ui.Warning,
                 Split = CorpusSources.ParseSplit(r.GetValue(split)),
                 Part = CorpusSources.ParsePart(r.GetValue(part)),
             };
             ICorpusSource source = CorpusSources.Open(r.GetValue(dir)!);
             CorpusSummary s = Ui.Reading($"reading {source.Description}", source.ExpectedCount(options), p => CorpusReader.Summarise(source, options, p));
-            Ui.WarnSkipped(s);
+            Ui.WarnPieces(s);
             foreach (CorpusFile f in s.Unusable.Take(MaxUnusableLines)) AnsiConsole.MarkupLineInterpolated($"[grey]unusable for training: {f.Path}: {f.Reason}[/]");
             if (s.UnusableCount > MaxUnusableLines) AnsiConsole.MarkupLineInterpolated($"[grey]… and {Ui.N(s.UnusableCount - MaxUnusableLines)} more unusable pieces[/]");
             double seconds = Math.Max(s.Elapsed.TotalSeconds, 1e-9);
@@ -44,6 +44,7 @@ internal static class CorpusCommand
                 table.AddRow("usable by split", string.Join(" / ", Enum.GetValues<DataSplit>().Select(d => $"{Ui.N(s.UsableBySplit.GetValueOrDefault(d))} {CorpusSources.Name(d)}")));
             table.AddRow($"unusable (drums only, < {options.MinNotes} notes)", Ui.N(s.UnusableCount));
             table.AddRow("skipped (unreadable)", Ui.N(s.SkippedCount));
+            table.AddRow("read with a warning (event ignored, value clamped)", Ui.N(s.WarnedCount));
             table.AddRow("notes", Ui.N(s.Notes));
             table.AddRow("music", Ui.Duration(s.Seconds));
             table.AddRow("size", $"{s.Bytes / 1e6:F2} MB");

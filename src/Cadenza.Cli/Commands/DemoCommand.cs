@@ -28,7 +28,7 @@ internal static class DemoCommand
             var (modelConfig, training) = train.Resolve(r, model, false);
             TrainingResult result = TrainCommand.Train(new TrainRequest
             {
-                Source = corpus, Output = model, Model = modelConfig, Training = training, Corpus = CorpusOptions.Default, ValidationSource = r.GetValue(train.ValidationData),
+                Source = corpus, Output = model, Model = modelConfig, Training = training, Corpus = CorpusOptions.Default with { CacheWarning = Ui.Warning }, ValidationSource = r.GetValue(train.ValidationData),
             });
             if (result.Cancelled) return 130;
             AnsiConsole.MarkupLine("[bold]composing[/]");

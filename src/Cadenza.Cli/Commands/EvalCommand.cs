@@ -42,7 +42,7 @@ internal static class EvalCommand
                 JsonPath = r.GetValue(json),
                 PlotPath = r.GetValue(plot),
                 Threads = r.GetValue(threads),
-                Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache) },
+                Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache), CacheWarning = Ui.Warning },
             };
             Print(EvalJob.Run(request));
             return 0;

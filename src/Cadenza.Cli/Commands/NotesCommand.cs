@@ -19,6 +19,7 @@ internal static class NotesCommand
         {
             var settings = new MidiReadSettings { Instruments = ParseInstrument(r.GetValue(instrument)) };
             MidiNotes midi = MidiReader.Read(r.GetValue(file)!, settings);
+            if (!midi.Repairs.IsEmpty) Ui.Warning($"{r.GetValue(file)}: {midi.Repairs.Describe()}");
             Note[] notes = midi.Notes;
             int limit = r.GetValue(head);
             if (limit > 0 && limit < notes.Length) notes = notes[..limit];

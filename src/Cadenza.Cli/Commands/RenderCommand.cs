@@ -20,6 +20,7 @@ internal static class RenderCommand
         {
             var options = new AudioOptions { SoundFont = r.GetValue(soundFont), BuiltIn = r.GetValue(builtIn) };
             AudioResult result = AudioRenderer.Render(r.GetValue(file)!, r.GetValue(output)!, options);
+            if (result.InputWarning is not null) Ui.Warning(result.InputWarning);
             if (result.Warning is not null) Ui.Warning(result.Warning);
             var grid = new Grid().AddColumn().AddColumn();
             grid.AddRow("engine", result.Engine == AudioEngine.FluidSynth ? "FluidSynth" : "built-in synthesizer");

@@ -74,7 +74,7 @@ internal static class TrainCommand
             {
                 Source = r.GetValue(data)!, Output = r.GetValue(output)!, Model = model, Training = training, Resume = r.GetValue(resume),
                 ValidationSource = r.GetValue(options.ValidationData),
-                Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache) },
+                Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache), CacheWarning = Ui.Warning },
             };
             return Train(request).Cancelled ? 130 : 0;   // 130: the shell's code for a run stopped by Ctrl+C
         }));
@@ -85,7 +85,7 @@ internal static class TrainCommand
     public static TrainingResult Train(TrainRequest request)
     {
         PreparedTraining prepared = Ui.Reading("reading the corpus", null, p => TrainJob.Prepare(request, p));
-        Ui.WarnSkipped(prepared.Corpus);
+        Ui.WarnPieces(prepared.Corpus);
         PrintSetup(prepared);
         return Ui.WithCancel(cancel =>
         {

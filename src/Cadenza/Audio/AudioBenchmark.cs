@@ -14,7 +14,7 @@ public static class AudioBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         byte[] bytes = MidiReader.ReadFileBytes(midiPath, MidiReadSettings.Default);
         MidiNotes midi = MidiReader.Read(bytes, midiPath);
-        byte[] plain = MidiChunks.Normalise(bytes, midiPath, out _);
+        byte[] plain = MidiChunks.Normalise(bytes, midiPath, out _, out _);
 
         RenderedAudio warmUp = AudioRenderer.Synthesize(plain, midi.Notes, midiPath, options);   // JIT, SoundFont in the page cache
         TimeSpan best = TimeSpan.MaxValue;

@@ -22,8 +22,9 @@ public static class AudioRenderer
         byte[] bytes = MidiReader.ReadFileBytes(midiPath, MidiReadSettings.Default);
         MidiNotes midi = MidiReader.Read(bytes, midiPath);
         // FluidSynth gets the chunk-checked bytes: a file with a lying chunk length must not reach a C parser
-        byte[] plain = MidiChunks.Normalise(bytes, midiPath, out _);
-        return Write(Synthesize(plain, midi.Notes, midiPath, options), outPath, format, options);
+        byte[] plain = MidiChunks.Normalise(bytes, midiPath, out _, out _);
+        AudioResult result = Write(Synthesize(plain, midi.Notes, midiPath, options), outPath, format, options);
+        return midi.Repairs.IsEmpty ? result : result with { InputWarning = $"{midiPath}: {midi.Repairs.Describe()}" };
     }
 
     /// <summary>Renders <paramref name="notes"/> (written as a one-piano MIDI file in memory) to <paramref name="outPath"/>.</summary>

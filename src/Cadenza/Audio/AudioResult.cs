@@ -13,6 +13,9 @@ public sealed record AudioResult(
     string OutputPath, AudioFormat Format, AudioEngine Engine, string? SoundFont,
     double Seconds, double Peak, TimeSpan RenderTime, string? Warning)
 {
+    /// <summary>What reading the MIDI file ignored to render it (e.g. "x.mid: ignored 1 invalid key signature"), or null.</summary>
+    public string? InputWarning { get; init; }
+
     /// <summary>Seconds of audio synthesised per second of wall-clock time.</summary>
     public double RealtimeFactor => RenderTime > TimeSpan.Zero ? Seconds / RenderTime.TotalSeconds : double.PositiveInfinity;
 }

@@ -24,6 +24,9 @@ public enum CorpusFileStatus : byte
 /// <param name="Split">The dataset's own train/validation/test tag; null when the source has none.</param>
 public sealed record CorpusFile(string Path, Note[] Notes, CorpusFileStatus Status, string Reason, long Bytes, DataSplit? Split = null)
 {
+    /// <summary>What reading ignored, clamped or dropped to keep the notes (e.g. "ignored 1 invalid key signature"); empty when nothing.</summary>
+    public string Warning { get; init; } = "";
+
     /// <summary>True when the notes came from the note cache instead of parsing.</summary>
     public bool FromCache { get; init; }
 

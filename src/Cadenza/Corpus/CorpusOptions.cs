@@ -35,6 +35,9 @@ public sealed record CorpusOptions
     /// <summary>At most this many unusable and this many skipped pieces are listed (all are counted), so that a huge dataset of short pieces cannot fill memory with them.</summary>
     public int MaxListed { get; init; } = 10_000;
 
+    /// <summary>Receives one line when the note cache cannot be written (a full disk, a read-only folder): the read itself goes on, only the next one is slower.</summary>
+    public Action<string>? CacheWarning { get; init; }
+
     /// <summary>The folder the cache lives in, resolved from the options and the environment.</summary>
     public string ResolveCacheDirectory()
     {

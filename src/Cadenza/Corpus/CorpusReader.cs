@@ -60,8 +60,9 @@ public static class CorpusReader
         var clock = Stopwatch.StartNew();
         var skipped = new List<CorpusFile>();
         var unusable = new List<CorpusFile>();
+        var warned = new List<CorpusFile>();
         var bySplit = new Dictionary<DataSplit, int>();
-        int files = 0, usable = 0, skippedCount = 0, unusableCount = 0, fromCache = 0;
+        int files = 0, usable = 0, skippedCount = 0, unusableCount = 0, warnedCount = 0, fromCache = 0;
         long notes = 0, bytes = 0;
         double seconds = 0;
         bool stopped = false;
@@ -75,6 +76,7 @@ public static class CorpusReader
             files++;
             bytes += Math.Max(0, piece.Bytes);
             if (piece.FromCache) fromCache++;
+            if (piece.Warning.Length > 0 && warnedCount++ < options.MaxListed) warned.Add(piece with { Notes = [] });
             if (piece.Status != CorpusFileStatus.Skipped)
             {
                 notes += piece.Notes.Length;
@@ -111,6 +113,8 @@ public static class CorpusReader
             FilesUsable = usable,
             Skipped = skipped,
             Unusable = unusable,
+            Warned = warned,
+            WarnedCount = warnedCount,
             SkippedCount = skippedCount,
             UnusableCount = unusableCount,
             UsableBySplit = bySplit,

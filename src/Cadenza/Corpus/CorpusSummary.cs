@@ -24,6 +24,12 @@ public sealed record CorpusSummary
     /// <summary>Pieces read but of no use for training, with the reason (the first <see cref="CorpusOptions.MaxListed"/>; <see cref="UnusableCount"/> counts all).</summary>
     public IReadOnlyList<CorpusFile> Unusable { get; init; } = [];
 
+    /// <summary>Pieces read with a warning (an event ignored, a value clamped, a note dropped), the first <see cref="CorpusOptions.MaxListed"/>, without their notes; <see cref="WarnedCount"/> counts all.</summary>
+    public IReadOnlyList<CorpusFile> Warned { get; init; } = [];
+
+    /// <summary>All pieces read with a warning.</summary>
+    public int WarnedCount { get; init; }
+
     /// <summary>All pieces that could not be read.</summary>
     public int SkippedCount { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Cadenza.Notes;
 
 namespace Cadenza.Midi;
 
@@ -21,13 +22,15 @@ internal static class MidiChunks
     /// Walks one track's events without building them: every variable-length quantity at most 4 bytes, every meta
     /// and sysex length within the chunk, no data byte without a running status, no ticks past pretty_midi's limit.
     /// A lying length is caught here, from the bytes really present, before any parser allocates by it.
+    /// Events pretty_midi refuses although they change no note (an invalid key signature, a short time signature, a
+    /// sysex with bytes above 127) are counted in <paramref name="repairs"/> on the first pass and read past.
     /// Returns the number of events NAudio would read differently from mido (pretty_midi's parser). With
     /// <paramref name="rewrite"/>, also copies the track into it with those events rewritten: every sysex event
     /// (<c>F0</c> or <c>F7</c>, length, data) becomes a sequencer-specific meta event (<c>FF 7F</c>, length, data), as
     /// NAudio reads a sysex up to the next F7 byte whatever its length says, so a sysex sent in packets, or an F7
     /// escape, would swallow the notes after it; and meta events longer than NAudio accepts are cut to what mido reads.
     /// </summary>
-    private static int ValidateEvents(byte[] data, int start, int length, int track, string source, List<byte>? rewrite = null)
+    private static int ValidateEvents(byte[] data, int start, int length, int track, string source, ref ReadRepairs repairs, List<byte>? rewrite = null)
     {
         int pos = start, end = start + length;
         int running = 0, rewrites = 0;
@@ -61,12 +64,24 @@ internal static class MidiChunks
                     int dataAt = pos;
                     pos += (int)size;
                     int least = MidoMetaBytes(type);
+                    bool ignore = false;   // an event pretty_midi refuses that does not change the notes: read past, counted
                     if (size < least && !(type == 0x00 && size == 0))   // mido fails on these (it indexes the missing bytes)
-                        throw new MidiFormatException(source, $"{Where(track, typeAt)}: meta event 0x{type:X2} has {size} data bytes, {least} needed");
+                    {
+                        if (type == 0x51)   // without its tempo no note after it has a time
+                            throw new MidiFormatException(source, $"{Where(track, typeAt)}: meta event 0x{type:X2} has {size} data bytes, {least} needed");
+                        if (rewrite == null) repairs.ShortMetaEvents++;
+                        ignore = true;
+                    }
+                    else if (type == 0x59 && !IsKeySignature((sbyte)data[dataAt], data[dataAt + 1]))
+                    {
+                        if (rewrite == null) repairs.KeySignatures++;
+                        ignore = true;
+                    }
+                    else if (type == 0x58 && data[dataAt] == 0 && rewrite == null) repairs.TimeSignatures++;   // NAudio reads it; Cadenza never uses it
                     int need = NAudioMetaBytes(type);
-                    if (need < 0 || size == need) break;
+                    if (!ignore && (need < 0 || size == need)) break;
                     // a length NAudio refuses but mido reads: a longer tempo keeps its first 3 bytes; events Cadenza
-                    // does not use become sequencer-specific (FF 7F) events of the same bytes
+                    // does not use, and ignored ones, become sequencer-specific (FF 7F) events of the same bytes
                     rewrites++;
                     if (rewrite == null) break;
                     ReadOnlySpan<byte> delta = data.AsSpan(eventStart, statusAt - eventStart);
@@ -82,10 +97,14 @@ internal static class MidiChunks
                 {
                     long size = ReadVlq(data, ref pos, end, source, track);
                     if (size > end - pos) throw new MidiFormatException(source, $"{Where(track, pos)}: sysex declares {size} bytes but only {end - pos} remain in the track");
-                    // mido drops a leading F0 and a trailing F7 of the data and refuses any other byte above 127
+                    // mido drops a leading F0 and a trailing F7 of the data and refuses any other byte above 127;
+                    // the event is skipped by its length all the same, so such a sysex is only counted
                     for (int i = pos; i < pos + size; i++)
                         if (data[i] >= 0x80 && !(i == pos && data[i] == 0xF0) && !(i == pos + size - 1 && data[i] == 0xF7))
-                            throw new MidiFormatException(source, $"{Where(track, i)}: sysex data byte 0x{data[i]:X2} is not 0..127");
+                        {
+                            if (rewrite == null) repairs.Sysex++;
+                            break;
+                        }
                     pos += (int)size;
                     rewrites++;
                     if (rewrite != null)
@@ -156,6 +175,9 @@ internal static class MidiChunks
     // The data bytes mido 1.2.10 reads of a meta event (a sequence number may also have none; channel prefix one).
     private static int MidoMetaBytes(int type) => type switch { 0x00 => 2, 0x20 => 1, 0x51 => 3, 0x54 => 5, 0x58 => 4, 0x59 => 2, _ => 0 };
 
+    // mido decodes a key signature through a table of -7..7 sharps (negative: flats) in major (0) or minor (1)
+    private static bool IsKeySignature(sbyte sharps, byte mode) => sharps is >= -7 and <= 7 && mode <= 1;
+
     private static string Where(int track, int pos) => $"track {track}, byte {pos}";
 
     private static long ReadVlq(byte[] data, ref int pos, int end, string source, int track)
@@ -173,8 +195,9 @@ internal static class MidiChunks
 
     /// <summary>Validates <paramref name="data"/> and returns bytes NAudio can read (the input itself when already plain).</summary>
     /// <exception cref="MidiFormatException">The file is empty, not MIDI, or a chunk length is impossible.</exception>
-    public static byte[] Normalise(byte[] data, string source, out int ticksPerQuarter)
+    public static byte[] Normalise(byte[] data, string source, out int ticksPerQuarter, out ReadRepairs repairs)
     {
+        repairs = default;
         if (data.Length == 0) throw new MidiFormatException(source, "empty file");
         if (data.Length < 4 || data[0] != 'M' || data[1] != 'T' || data[2] != 'h' || data[3] != 'd')
             throw new MidiFormatException(source, "not a MIDI file (no MThd header)");
@@ -212,10 +235,10 @@ internal static class MidiChunks
             if (isTrack)
             {
                 byte[]? events = null;
-                if (ValidateEvents(data, (int)pos + ChunkHeaderBytes, (int)length, tracks.Count, source) > 0)
+                if (ValidateEvents(data, (int)pos + ChunkHeaderBytes, (int)length, tracks.Count, source, ref repairs) > 0)
                 {
                     var rewritten = new List<byte>((int)length + 64);
-                    ValidateEvents(data, (int)pos + ChunkHeaderBytes, (int)length, tracks.Count, source, rewritten);
+                    ValidateEvents(data, (int)pos + ChunkHeaderBytes, (int)length, tracks.Count, source, ref repairs, rewritten);
                     events = rewritten.ToArray();
                     plain = false;
                 }

@@ -42,4 +42,7 @@ public sealed record MidiNotes(Note[] Notes, IReadOnlyList<MidiInstrument> Instr
 {
     /// <summary>True when the file has notes but all of them are drums.</summary>
     public bool DrumsOnly => Instruments.Count > 0 && Instruments.All(i => i.IsDrum);
+
+    /// <summary>Events pretty_midi would refuse that were read past because they change no note (see <see cref="ReadRepairs.Describe"/>).</summary>
+    public ReadRepairs Repairs { get; init; }
 }

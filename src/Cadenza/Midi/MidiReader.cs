@@ -55,10 +55,10 @@ public static class MidiReader
     public static MidiNotes Read(byte[] data, string source, MidiReadSettings? settings = null)
     {
         settings ??= MidiReadSettings.Default;
-        byte[] plain = MidiChunks.Normalise(data, source, out int ticksPerQuarter);
+        byte[] plain = MidiChunks.Normalise(data, source, out int ticksPerQuarter, out ReadRepairs repairs);
         try
         {
-            return Extract(plain, ticksPerQuarter, source, settings);
+            return Extract(plain, ticksPerQuarter, source, settings) with { Repairs = repairs };
         }
         catch (Exception e) when (e is EndOfStreamException or FormatException or InvalidDataException or ArgumentException
                                       or OverflowException or IndexOutOfRangeException or InvalidCastException or IOException)

@@ -66,7 +66,8 @@ public static class GenerateJob
         MusicModel model = ModelStore.Load(request.ModelPath);
         var generator = new Generator(model);
         JsonObject? corpus = ModelStore.ReadCorpusSection(request.ModelPath);
-        var (seed, description) = Seed(request, model, corpus);
+        var warnings = new List<string>();
+        var (seed, description) = Seed(request, model, corpus, warnings);
 
         var clock = Stopwatch.StartNew();
         Note[] notes = generator.Generate(seed, request.Options);
@@ -76,7 +77,6 @@ public static class GenerateJob
         string? folder = Path.GetDirectoryName(Path.GetFullPath(output));
         if (folder != null) Directory.CreateDirectory(folder);
         var files = new List<string>();
-        var warnings = new List<string>();
         string Out(string suffix) { string p = output + suffix; files.Add(p); return p; }
 
         // a model that predicts velocity plays its own dynamics; the paper's model writes every note at one velocity
@@ -108,12 +108,15 @@ public static class GenerateJob
     }
 
     /// <summary>The seed window (raw features [T × F], the model's inputs) and a description of where it came from; <paramref name="corpus"/> is the model's recorded corpus section.</summary>
-    public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model, JsonObject? corpus)
+    /// <param name="warnings">Receives what reading a seed MIDI file ignored, if anything.</param>
+    public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model, JsonObject? corpus, List<string>? warnings = null)
     {
         int t = model.Config.SequenceLength;
         if (request.SeedMidi != null)
         {
-            Note[] notes = MidiReader.Read(request.SeedMidi, new MidiReadSettings { Instruments = request.SeedInstrument }).Notes;
+            MidiNotes midi = MidiReader.Read(request.SeedMidi, new MidiReadSettings { Instruments = request.SeedInstrument });
+            if (!midi.Repairs.IsEmpty) warnings?.Add($"{request.SeedMidi}: {midi.Repairs.Describe()}");
+            Note[] notes = midi.Notes;
             if (notes.Length < t)
                 throw new GenerationException($"{request.SeedMidi}: {notes.Length} notes, but a seed needs the model's sequence length of {t}");
             return (NoteFeatures.ToFeatures(notes.AsSpan(0, t), model.Config.Features), $"the first {t} notes of {request.SeedMidi}");

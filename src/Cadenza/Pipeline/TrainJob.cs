@@ -104,7 +104,8 @@ public static class TrainJob
     public static TrainingResult Run(PreparedTraining p, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         string folder = p.Request.Output;
-        Directory.CreateDirectory(folder);
+        // one writer per model folder: a second run would interleave its epochs with this one's
+        using FolderLock held = FolderLock.Acquire(folder, "cadenza train");
         AtomicFile.RemoveStaleTemporaries(folder);   // a killed run may have left one; its target file is intact
         string[] heads = p.Model.Config.Heads.Select(h => h.Name).ToArray();
         var sections = new Dictionary<string, JsonNode?>

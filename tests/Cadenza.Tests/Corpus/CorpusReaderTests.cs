@@ -137,4 +137,46 @@ public class CorpusReaderTests
         var (_, summary) = CorpusReader.Read(Paths.Demo, options);
         Assert.Equal(13, summary.FilesUsable);
     }
+
+    [Fact]
+    public void Read_BitFlippedCacheEntry_DetectedAndThatFileParsedAgain()
+    {
+        using var cache = new TempDir();
+        var options = new CorpusOptions { CacheDirectory = cache.Path };
+        var (first, _) = CorpusReader.Read(Paths.Demo, options);
+        string file = Assert.Single(Directory.GetFiles(cache.Path));
+        byte[] bytes = File.ReadAllBytes(file);
+        // flip one bit inside the notes of a piece in the middle of the file (its own notes, not a length)
+        CorpusFile victim = first[first.Count / 2];
+        byte[] notes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(victim.Notes.AsSpan()).ToArray();
+        int at = bytes.AsSpan().IndexOf(notes.AsSpan(0, 64));
+        Assert.True(at > 0, "the piece's notes are stored raw in the cache");
+        bytes[at + 5] ^= 0x10;   // inside the first note's start time: a silently wrong note if it were served
+        File.WriteAllBytes(file, bytes);
+
+        Assert.Equal(1, NoteCache.Load(file).DamagedEntries);
+        var (second, summary) = CorpusReader.Read(Paths.Demo, options);
+        Assert.Equal(first.Count - 1, summary.FromCache);
+        CorpusFile again = second.Single(f => f.Path == victim.Path);
+        Assert.False(again.FromCache);
+        Assert.Equal(victim.Notes, again.Notes);
+        for (int i = 0; i < first.Count; i++) Assert.Equal(first[i].Notes, second[i].Notes);
+    }
+
+    [Fact]
+    public void Read_TruncatedCache_KeepsTheEntriesBeforeTheCutAndParsesTheRest()
+    {
+        using var cache = new TempDir();
+        var options = new CorpusOptions { CacheDirectory = cache.Path };
+        var (first, _) = CorpusReader.Read(Paths.Demo, options);
+        string file = Assert.Single(Directory.GetFiles(cache.Path));
+        byte[] bytes = File.ReadAllBytes(file);
+        File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
+        NoteCache cut = NoteCache.Load(file);
+        Assert.InRange(cut.Count, 1, first.Count - 1);
+        Assert.Equal(first.Count - cut.Count, cut.DamagedEntries);
+        var (second, summary) = CorpusReader.Read(Paths.Demo, options);
+        Assert.Equal(cut.Count, summary.FromCache);
+        for (int i = 0; i < first.Count; i++) Assert.Equal(first[i].Notes, second[i].Notes);
+    }
 }

@@ -98,9 +98,11 @@ public class BachDoodleTests
         var (files, summary) = CorpusReader.Read(dir.Path, Options);
         Assert.Equal(CorpusSourceKind.BachDoodle, CorpusSources.Detect(dir.Path));
         Assert.Equal(3, summary.FilesUsable);
-        Assert.Equal([$"{ShardName}:2", $"{ShardName}:4", $"{ShardName}:6"], summary.Skipped.Select(f => f.Path));
+        Assert.Equal([$"{ShardName}:2", $"{ShardName}:6"], summary.Skipped.Select(f => f.Path));
         Assert.Contains("not valid JSON", summary.Skipped[0].Reason);
-        Assert.Contains("output_sequence[0]: note 1: pitch 300", summary.Skipped[1].Reason);
+        // a note that cannot be played is dropped, not its line: that harmonisation is left with no notes
+        CorpusFile four = Assert.Single(summary.Unusable);
+        Assert.Equal(($"{ShardName}:4", "no notes", "dropped 1 note with a pitch outside 0..127 or an impossible time"), (four.Path, four.Reason, four.Warning));
         Assert.Equal(Request(3).Harmony, files.Single(f => f.Path == $"{ShardName}:7").Notes);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Cadenza.Common;
 using Cadenza.Corpus;
 using Cadenza.Corpus.NoteSequences;
 using Cadenza.Notes;
@@ -160,9 +161,11 @@ public class TfRecordTests
         string path = dir.File("junk.tfrecord");
         DatasetFiles.TfRecordFile(path, [[0x42, 0xFF, 0xFF, 0xFF, 0x7F], DatasetFiles.NoteSequence([new Note(200, 0, 1)])]);
         var (_, summary) = CorpusReader.Read(path, Options);
-        Assert.Equal(2, summary.SkippedCount);
+        Assert.Equal(1, summary.SkippedCount);
         Assert.Contains("not a valid NoteSequence", summary.Skipped[0].Reason);
-        Assert.Contains("pitch 200", summary.Skipped[1].Reason);
+        // a note of pitch 200 is dropped and counted; the record is kept (here with nothing left to train on)
+        CorpusFile second = Assert.Single(summary.Unusable);
+        Assert.Equal(("junk.tfrecord#2", "dropped 1 note with a pitch outside 0..127 or an impossible time"), (second.Path, second.Warning));
     }
 
     [Fact]

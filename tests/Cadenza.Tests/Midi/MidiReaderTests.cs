@@ -203,12 +203,13 @@ public class MidiReaderTests
         Assert.Equal(1.0, notes[1].End, 1e-12);
     }
 
+    // where the bytes after a bad event cannot be read as notes with certainty, the file is refused, as pretty_midi
+    // refuses it; events it refuses that change no note (an empty channel prefix, a sysex byte above 127) are read
+    // past instead: see LenientReadingTests
     [Theory]
     [InlineData(new byte[] { 0x00, 0xF0, 0x02, 0x7E, 0xF7, 0x00, 0x3C, 0x40 }, "without a running status")]   // mido: a sysex ends the running status
-    [InlineData(new byte[] { 0x00, 0xF7, 0x01, 0xF8 }, "sysex data byte 0xF8")]                               // mido refuses bytes above 127
-    [InlineData(new byte[] { 0x00, 0xFF, 0x20, 0x00 }, "meta event 0x20 has 0 data bytes, 1 needed")]          // an empty channel prefix
     [InlineData(new byte[] { 0x00, 0xF2, 0x10, 0x80 }, "data byte 0x80")]
-    public void Read_EventsPrettyMidiRejects_OneLineError(byte[] events, string problem)
+    public void Read_EventsThatLeaveTheNotesUncertain_OneLineError(byte[] events, string problem)
     {
         var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(OneTrack(events), "odd.mid"));
         Assert.StartsWith("odd.mid: ", e.Message);

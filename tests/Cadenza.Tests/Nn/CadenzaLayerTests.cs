@@ -104,8 +104,8 @@ public class CadenzaLayerTests
     [Fact]
     public void DrawingOrder_GivenFeaturesFirst_AndACycleIsRefused()
     {
-        Assert.Equal([1, 0, 2], Small.DrawingOrder());                    // step, then pitch (given step), then duration
-        Assert.Equal([0, 1, 2], ModelConfig.Paper.DrawingOrder());        // the paper draws pitch first
+        Assert.Equal([1, 0, 2], Small.DrawingOrder()!);                    // step, then pitch (given step), then duration
+        Assert.Equal([0, 1, 2], ModelConfig.Paper.DrawingOrder()!);        // the paper draws pitch first
         ModelConfig cycle = Small with { Heads = [Small.Heads[0], Small.Heads[1] with { Given = ["pitch"] }, Small.Heads[2]] };
         Assert.Contains("cycle", Assert.Throws<ModelFormatException>(() => cycle.Validate("test")).Message);
         // step no longer embedded (and so not copied): pitch cannot read it

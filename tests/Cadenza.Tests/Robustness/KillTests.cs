@@ -6,6 +6,7 @@ using Cadenza.Training;
 namespace Cadenza.Tests.Robustness;
 
 /// <summary>Training killed (SIGKILL) at random moments always leaves a loadable model and checkpoint, and --resume finishes the run.</summary>
+[Collection(TrainingProcessesCollection.Name)]
 public class KillTests
 {
     [Fact]

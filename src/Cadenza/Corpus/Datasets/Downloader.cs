@@ -122,7 +122,9 @@ public sealed class Downloader(HttpClient http)
         if (total is { } expected && have > expected) throw new DatasetException($"{url}: the saved {have} bytes are more than the file's {expected}");
 
         await using Stream body = await response.Content.ReadAsStreamAsync(cancel);
-        await using var file = new FileStream(part, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes);
+        // unbuffered: the blocks are large already, and a buffer flushed on dispose would raise a full disk's error
+        // after the loop has reported it, as if it were the network's
+        await using FileStream file = OnDisk(part, () => new FileStream(part, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 0));
         var buffer = new byte[BufferBytes];
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         progress?.Report(new DownloadProgress(have, total, resumedFrom));
@@ -139,13 +141,44 @@ public sealed class Downloader(HttpClient http)
                 throw new TimeoutException($"no data for {options.StallTimeout.TotalSeconds:F0} s");
             }
             if (n == 0) break;
-            await file.WriteAsync(buffer.AsMemory(0, n), cancel);
+            try
+            {
+                await file.WriteAsync(buffer.AsMemory(0, n), cancel);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw DiskError(part, e);
+            }
             have += n;
             progress?.Report(new DownloadProgress(have, total, resumedFrom));
         }
-        await file.FlushAsync(cancel);
+        try
+        {
+            await file.FlushAsync(cancel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DiskError(part, e);
+        }
         if (total is { } full && have < full) throw new IOException($"the connection closed after {have} of {full} bytes");
         return total;
+    }
+
+    // A full disk or a read-only folder is not the network's fault: retrying cannot help, so it ends the download at
+    // once, with the bytes already saved kept for a resume.
+    private static DatasetException DiskError(string part, Exception e) =>
+        new($"{part}: cannot write the download ({e.Message.ReplaceLineEndings(" ")}); free space or choose another --out, then run the command again to resume", e);
+
+    private static T OnDisk<T>(string part, Func<T> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DiskError(part, e);
+        }
     }
 
     private static bool IsTransient(Exception e, CancellationToken cancel) =>

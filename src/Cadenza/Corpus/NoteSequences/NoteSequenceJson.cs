@@ -19,7 +19,7 @@ internal static class NoteSequenceJson
     /// an array of one), into the lists of <paramref name="into"/>, reused from line to line.
     /// </summary>
     /// <exception cref="JsonException">The line is not valid JSON.</exception>
-    /// <exception cref="FormatException">The JSON is not a session: not an object, a wanted key missing or of the wrong shape, a note value of the wrong type or out of range.</exception>
+    /// <exception cref="FormatException">The JSON is not a session: not an object, a wanted key missing or of the wrong shape, a note value of the wrong type (values out of range are repaired: see <see cref="NoteSequenceNote.ToNote"/>).</exception>
     public static void ReadSession(ReadOnlySpan<byte> json, ReadOnlySpan<string> keys, SequenceLists?[] into)
     {
         Span<bool> seen = stackalloc bool[keys.Length];
@@ -48,7 +48,7 @@ internal static class NoteSequenceJson
     {
         if (r.TokenType == JsonTokenType.StartObject)
         {
-            ReadSequence(ref r, $"{key}[0]", into.Next());
+            ReadSequence(ref r, $"{key}[0]", into.Next(), ref into.LastRepairs);
             return;
         }
         if (r.TokenType != JsonTokenType.StartArray) throw new FormatException($"\"{key}\" is not an array of NoteSequences");
@@ -56,11 +56,11 @@ internal static class NoteSequenceJson
         {
             string where = $"{key}[{into.Count}]";
             if (r.TokenType != JsonTokenType.StartObject) throw new FormatException($"{where}: a NoteSequence is a JSON object, not {Kind(r.TokenType)}");
-            ReadSequence(ref r, where, into.Next());
+            ReadSequence(ref r, where, into.Next(), ref into.LastRepairs);
         }
     }
 
-    private static void ReadSequence(ref Utf8JsonReader r, string where, List<Note> notes)
+    private static void ReadSequence(ref Utf8JsonReader r, string where, List<Note> notes, ref ReadRepairs repairs)
     {
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
@@ -76,7 +76,7 @@ internal static class NoteSequenceJson
             {
                 if (r.TokenType != JsonTokenType.StartObject) throw new FormatException($"{where}: note {notes.Count + 1} is {Kind(r.TokenType)}, not an object");
                 NoteSequenceNote raw = ReadNote(ref r, where, notes.Count + 1);
-                notes.Add(raw.ToNote(out string? error) ?? throw new FormatException($"{where}: note {notes.Count + 1}: {error}"));
+                if (raw.ToNote(ref repairs) is { } note) notes.Add(note);
             }
         }
     }

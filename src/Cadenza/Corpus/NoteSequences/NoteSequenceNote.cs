@@ -28,17 +28,25 @@ internal struct NoteSequenceNote
     /// <summary>Played on drums.</summary>
     public bool IsDrum;
 
-    /// <summary>The note, or null with <paramref name="error"/> saying which value is out of range.</summary>
-    public readonly Note? ToNote(out string? error)
+    /// <summary>
+    /// The note with its values brought into range, or null when it cannot be played (pitch outside 0..127, a
+    /// negative or non-finite time, an end before its start); each repair is counted in <paramref name="repairs"/>.
+    /// </summary>
+    /// <remarks>
+    /// Velocities are clamped into 1..127: Magenta.js writes 128 for MIDI's 127, and a 0 (proto3's "unset") would be
+    /// a note-off in MIDI. A program or instrument out of range becomes 0 rather than losing the note.
+    /// </remarks>
+    public readonly Note? ToNote(ref ReadRepairs repairs)
     {
-        error = null;
-        if (Pitch is < 0 or > MidiMax) error = $"pitch {Pitch} is outside 0..{MidiMax}";
-        else if (Velocity is < 0 or > MidiMax) error = $"velocity {Velocity} is outside 0..{MidiMax}";
-        else if (Program is < 0 or > MidiMax) error = $"program {Program} is outside 0..{MidiMax}";
-        else if (Instrument is < 0 or > int.MaxValue) error = $"instrument {Instrument} is negative or too large";
-        else if (!double.IsFinite(StartTime) || StartTime < 0) error = $"start time {StartTime} is not a finite time ≥ 0";
-        else if (!double.IsFinite(EndTime) || EndTime < StartTime) error = $"end time {EndTime} is before the start {StartTime} or not finite";
-        if (error != null) return null;
-        return new Note((int)Pitch, StartTime, EndTime, (int)Velocity, (int)Program, IsDrum, (int)Instrument);
+        if (Pitch is < 0 or > MidiMax || !double.IsFinite(StartTime) || StartTime < 0 || !double.IsFinite(EndTime) || EndTime < StartTime)
+        {
+            repairs.DroppedNotes++;
+            return null;
+        }
+        long velocity = Math.Clamp(Velocity, 1, MidiMax);
+        if (velocity != Velocity) repairs.Velocities++;
+        bool inRange = Program is >= 0 and <= MidiMax && Instrument is >= 0 and <= int.MaxValue;
+        if (!inRange) repairs.Programs++;
+        return new Note((int)Pitch, StartTime, EndTime, (int)velocity, inRange ? (int)Program : 0, IsDrum, inRange ? (int)Instrument : 0);
     }
 }

@@ -30,14 +30,14 @@ internal static class NoteSequenceProto
     public const int IsDrumField = 9;
 
     /// <summary>Appends the notes of the serialised NoteSequence <paramref name="message"/> to <paramref name="notes"/>.</summary>
-    /// <exception cref="FormatException">The message is not valid protobuf, or a note has a value out of range.</exception>
+    /// <exception cref="FormatException">The message is not valid protobuf (values out of range are repaired: see <see cref="NoteSequenceNote.ToNote"/>).</exception>
     /// <remarks>
     /// A record that holds no notes field may be a <c>tf.train.Example</c> wrapping the NoteSequence, as Magenta's
     /// MAESTRO TFRecords do (feature <c>sequence</c>, beside the audio): its notes are read from there.
     /// </remarks>
-    public static void ReadNotes(ReadOnlySpan<byte> message, List<Note> notes) => ReadNotes(message, notes, unwrap: true);
+    public static void ReadNotes(ReadOnlySpan<byte> message, List<Note> notes, ref ReadRepairs repairs) => ReadNotes(message, notes, ref repairs, unwrap: true);
 
-    private static void ReadNotes(ReadOnlySpan<byte> message, List<Note> notes, bool unwrap)
+    private static void ReadNotes(ReadOnlySpan<byte> message, List<Note> notes, ref ReadRepairs repairs, bool unwrap)
     {
         bool sawNotes = false;
         var reader = new ProtoReader(message);
@@ -46,9 +46,8 @@ internal static class NoteSequenceProto
             if (field == NotesField && wire == ProtoReader.LengthDelimited)
             {
                 sawNotes = true;
-                int at = reader.Position;
                 NoteSequenceNote raw = ReadNote(reader.ReadBytes());
-                notes.Add(raw.ToNote(out string? error) ?? throw new FormatException($"note {notes.Count + 1} (byte {at}): {error}"));
+                if (raw.ToNote(ref repairs) is { } note) notes.Add(note);
             }
             else
             {
@@ -56,7 +55,7 @@ internal static class NoteSequenceProto
             }
         }
         // one level only: an Example inside an Example is not a layout anyone writes, and unbounded nesting could exhaust the stack
-        if (!sawNotes && unwrap && SequenceInExample(message) is { IsEmpty: false } wrapped) ReadNotes(wrapped, notes, unwrap: false);
+        if (!sawNotes && unwrap && SequenceInExample(message) is { IsEmpty: false } wrapped) ReadNotes(wrapped, notes, ref repairs, unwrap: false);
     }
 
     // Example { Features features = 1 }, Features { map<string, Feature> feature = 1 }, a map entry { key = 1, value = 2 },

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Cadenza.Common;
 
 namespace Cadenza.Corpus.NoteSequences;
 

@@ -150,12 +150,12 @@ internal sealed class BachDoodleSource : ICorpusSource
             string name = count > 1 ? $"{at}.{k + 1}" : at;
             if (melody != null && k < melody.Count)
             {
-                pieces.Add(PieceBuilder.FromNoteSequence(both ? name + "/melody" : name, melody[k], bytes, null, options));
+                pieces.Add(PieceBuilder.FromNoteSequence(both ? name + "/melody" : name, melody[k], bytes, null, options, melody.Repairs(k)));
                 bytes = 0;
             }
             if (harmony != null && k < harmony.Count)
             {
-                pieces.Add(PieceBuilder.FromNoteSequence(both ? name + "/harmony" : name, harmony[k], bytes, null, options));
+                pieces.Add(PieceBuilder.FromNoteSequence(both ? name + "/harmony" : name, harmony[k], bytes, null, options, harmony.Repairs(k)));
                 bytes = 0;
             }
         }

@@ -43,7 +43,7 @@ internal static class MidiBatch
                     }
                     else if (cache != null && cache.TryGet(item.Relative, item.Size, item.MTimeTicks, out NoteCache.Entry hit))
                     {
-                        results[i - first] = new CorpusFile(item.Relative, hit.Notes, hit.Status, hit.Reason, item.Size, item.Split) { FromCache = true };
+                        results[i - first] = new CorpusFile(item.Relative, hit.Notes, hit.Status, hit.Reason, item.Size, item.Split) { FromCache = true, Warning = hit.Warning };
                         Interlocked.Increment(ref fromCache);
                     }
                     else if (item.Entry is null)
@@ -60,7 +60,7 @@ internal static class MidiBatch
                 }, zip => zip?.Dispose());
                 if (cache != null)   // the whole chunk was parsed: all of it is cached, even if the reader stops inside it
                     for (int i = 0; i < results.Length; i++)
-                        read.Add((results[i].Path, new NoteCache.Entry(items[first + i].Size, items[first + i].MTimeTicks, results[i].Status, results[i].Reason, results[i].Notes)));
+                        read.Add((results[i].Path, new NoteCache.Entry(items[first + i].Size, items[first + i].MTimeTicks, results[i].Status, results[i].Reason, results[i].Notes, results[i].Warning)));
                 foreach (CorpusFile f in results) yield return f;
             }
             complete = true;
@@ -77,7 +77,8 @@ internal static class MidiBatch
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    // an unwritable cache folder only costs speed next time
+                    // an unwritable cache folder only costs speed next time; the previous cache file is intact
+                    options.CacheWarning?.Invoke($"{cache.FilePath}: the note cache was not saved ({e.Message.ReplaceLineEndings(" ")}); the next read parses the files again");
                 }
             }
         }

@@ -11,7 +11,7 @@ internal static class PieceBuilder
     /// the lowest-numbered non-drum instrument for <see cref="InstrumentSelection.First"/>), sorts them by start then
     /// pitch and classifies the piece.
     /// </summary>
-    public static CorpusFile FromNoteSequence(string path, List<Note> all, long bytes, DataSplit? split, CorpusOptions options)
+    public static CorpusFile FromNoteSequence(string path, List<Note> all, long bytes, DataSplit? split, CorpusOptions options, ReadRepairs repairs)
     {
         int first = int.MaxValue;
         int pitched = 0;
@@ -26,17 +26,17 @@ internal static class PieceBuilder
         foreach (Note n in all)
             if (!n.IsDrum && (options.Midi.Instruments != InstrumentSelection.First || n.Instrument == first)) selected[k++] = n;
         MidiReader.SortByStartThenPitch(selected);
-        return Classify(path, selected, drumsOnly: all.Count > 0 && pitched == 0, bytes, split, options);
+        return Classify(path, selected, drumsOnly: all.Count > 0 && pitched == 0, bytes, split, options, repairs.Describe());
     }
 
-    /// <summary>Classifies a piece whose notes are already selected and sorted: usable, or unusable with the reason.</summary>
-    public static CorpusFile Classify(string path, Note[] notes, bool drumsOnly, long bytes, DataSplit? split, CorpusOptions options)
+    /// <summary>Classifies a piece whose notes are already selected and sorted: usable, or unusable with the reason; <paramref name="warning"/> says what reading repaired.</summary>
+    public static CorpusFile Classify(string path, Note[] notes, bool drumsOnly, long bytes, DataSplit? split, CorpusOptions options, string warning = "")
     {
         if (notes.Length == 0)
-            return new CorpusFile(path, notes, CorpusFileStatus.Unusable, drumsOnly ? "drums only" : "no notes", bytes, split);
+            return new CorpusFile(path, notes, CorpusFileStatus.Unusable, drumsOnly ? "drums only" : "no notes", bytes, split) { Warning = warning };
         if (notes.Length < options.MinNotes)
-            return new CorpusFile(path, notes, CorpusFileStatus.Unusable, $"{notes.Length} notes, fewer than the {options.MinNotes} a training window needs", bytes, split);
-        return new CorpusFile(path, notes, CorpusFileStatus.Usable, "", bytes, split);
+            return new CorpusFile(path, notes, CorpusFileStatus.Unusable, $"{notes.Length} notes, fewer than the {options.MinNotes} a training window needs", bytes, split) { Warning = warning };
+        return new CorpusFile(path, notes, CorpusFileStatus.Usable, "", bytes, split) { Warning = warning };
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ internal static class PieceBuilder
         try
         {
             MidiNotes midi = read();
-            return Classify(path, midi.Notes, midi.DrumsOnly, bytes, split, options);
+            return Classify(path, midi.Notes, midi.DrumsOnly, bytes, split, options, midi.Repairs.Describe());
         }
         catch (MidiFormatException e)
         {

@@ -123,14 +123,15 @@ internal sealed partial class TfRecordSource : ICorpusSource
     private static CorpusFile Piece(TfRecord record, string at, DataSplit? split, CorpusOptions options, List<Note> notes)
     {
         notes.Clear();   // one list reused for every record: only the selected notes are copied out
+        var repairs = new ReadRepairs();
         try
         {
-            NoteSequenceProto.ReadNotes(record.Data.Span, notes);
+            NoteSequenceProto.ReadNotes(record.Data.Span, notes, ref repairs);
         }
         catch (FormatException e)
         {
             return PieceBuilder.Skipped(at, $"record {record.Index} at byte {record.Offset}: not a valid NoteSequence ({e.Message})", record.Data.Length, split);
         }
-        return PieceBuilder.FromNoteSequence(at, notes, record.Data.Length, split, options);
+        return PieceBuilder.FromNoteSequence(at, notes, record.Data.Length, split, options, repairs);
     }
 }
