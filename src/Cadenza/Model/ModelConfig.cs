@@ -261,10 +261,15 @@ public sealed record ModelConfig
     /// <summary>Checks the configuration; throws <see cref="ModelFormatException"/> naming the problem.</summary>
     public void Validate(string source)
     {
+        // a config.json may say null where a list belongs: refused here, not by the first code that reads it
+        if (Features is null || LstmUnits is null || Heads is null || Heads.Any(h => h is null || h.Name is null) || Features.Any(f => f is null))
+            throw new ModelFormatException(source, "features, lstmUnits and heads (each with a name) must be given, not null");
         if (SequenceLength < 1) throw new ModelFormatException(source, $"sequence length {SequenceLength} must be at least 1");
         if (Features.Length == 0) throw new ModelFormatException(source, "no input features");
         if (LstmUnits.Length == 0 || LstmUnits.Any(u => u < 1)) throw new ModelFormatException(source, "LSTM units must be a non-empty list of positive sizes");
         if (Heads.Length == 0) throw new ModelFormatException(source, "no output heads");
+        if (Features.Distinct().Count() != Features.Length) throw new ModelFormatException(source, $"a feature is listed twice ({string.Join(", ", Features)})");
+        if (Heads.Select(h => h.Name).Distinct().Count() != Heads.Length) throw new ModelFormatException(source, $"two heads predict one feature ({string.Join(", ", Heads.Select(h => h.Name))})");
         foreach (HeadConfig h in Heads)
         {
             if (h.Units < 1) throw new ModelFormatException(source, $"head '{h.Name}' has {h.Units} units");

@@ -55,10 +55,23 @@ public static class ModelStore
         JsonObject config = ReadConfig(path);
         ModelConfig modelConfig;
         try { modelConfig = config["model"].Deserialize<ModelConfig>(Json) ?? throw new JsonException("empty model section"); }
-        catch (JsonException e) { throw new ModelFormatException(Path.Combine(path, ConfigFile), $"invalid model section: {e.Message}", e); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
+        { throw new ModelFormatException(Path.Combine(path, ConfigFile), $"invalid model section: {e.Message.ReplaceLineEndings(" ")}", e); }
         modelConfig.Validate(Path.Combine(path, ConfigFile));
-        var parameters = new ParameterSet(modelConfig.WeightShapes());
         string weightsPath = Path.Combine(path, WeightsFile);
+        // the config's shapes decide the allocation: a damaged or hostile config must not ask for more weights than
+        // the weights file can hold (float32, or wider) before that file is even opened
+        long need = 0;
+        foreach (var (_, shape) in modelConfig.WeightShapes())
+        {
+            long n = 1;
+            foreach (int d in shape) n = d > 0 && n <= long.MaxValue / d ? n * d : long.MaxValue;
+            need = n <= long.MaxValue - need ? need + n : long.MaxValue;
+        }
+        long have = File.Exists(weightsPath) ? new FileInfo(weightsPath).Length : long.MaxValue;   // missing: SafeTensors says so
+        if (need > have / 2)   // F16 and BF16 tensors hold 2 bytes per weight, the narrowest Cadenza reads
+            throw new ModelFormatException(Path.Combine(path, ConfigFile), $"the architecture needs {need:N0} weights, more than {WeightsFile} ({have:N0} bytes) can hold");
+        var parameters = new ParameterSet(modelConfig.WeightShapes());
         var (tensors, _) = SafeTensors.Read(weightsPath);
         foreach (ParameterTensor t in parameters.Tensors)
         {
@@ -80,10 +93,11 @@ public static class ModelStore
         string file = Path.Combine(folder, ConfigFile);
         if (!File.Exists(file)) throw new ModelFormatException(folder, $"not a model folder: {ConfigFile} is missing");
         JsonObject config;
-        try { config = JsonNode.Parse(File.ReadAllText(file))?.AsObject() ?? throw new JsonException("empty"); }
+        try { config = StrictJson.ParseObject(File.ReadAllBytes(file)); }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException(file, $"not valid JSON: {e.Message.ReplaceLineEndings(" ")}", e); }
-        int version = config["version"]?.GetValue<int>() ?? -1;
-        if (config["format"]?.GetValue<string>() != "cadenza-model") throw new ModelFormatException(file, "not a Cadenza model config (format is not 'cadenza-model')");
+        int version = config["version"] is JsonValue v && v.TryGetValue(out int n) ? n : -1;
+        string? format = config["format"] is JsonValue f && f.TryGetValue(out string? s) ? s : null;
+        if (format != "cadenza-model") throw new ModelFormatException(file, "not a Cadenza model config (format is not 'cadenza-model')");
         if (version != FormatVersion) throw new ModelFormatException(file, $"model format version {version} is not supported by this build (it reads version {FormatVersion})");
         return config;
     }

@@ -64,7 +64,7 @@ public static class SafeTensors
         if (headerLength > (ulong)(data.Length - 8) || (long)headerLength > MaxHeaderBytes)
             throw new ModelFormatException(path, $"safetensors header declares {headerLength} bytes but the file has {data.Length - 8}");
         JsonObject header;
-        try { header = JsonNode.Parse(data.AsSpan(8, (int)headerLength))!.AsObject(); }
+        try { header = StrictJson.ParseObject(data.AsSpan(8, (int)headerLength)); }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
         { throw new ModelFormatException(path, "safetensors header is not valid JSON (corrupt file?)", e); }
         int dataStart = 8 + (int)headerLength;

@@ -24,7 +24,7 @@ public static class TfjsFormat
     public static MusicModel Import(string modelJsonPath)
     {
         JsonObject root;
-        try { root = JsonNode.Parse(File.ReadAllText(modelJsonPath))?.AsObject() ?? throw new JsonException("empty"); }
+        try { root = StrictJson.ParseObject(File.ReadAllBytes(modelJsonPath)); }
         catch (FileNotFoundException) { throw new ModelFormatException(modelJsonPath, "no such file"); }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException(modelJsonPath, $"not valid JSON: {e.Message.ReplaceLineEndings(" ")}", e); }
         try

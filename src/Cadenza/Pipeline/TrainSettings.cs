@@ -33,7 +33,7 @@ public static class TrainSettings
         if (configFile != null)
         {
             JsonObject file;
-            try { file = JsonNode.Parse(File.ReadAllText(configFile))?.AsObject() ?? throw new JsonException("empty"); }
+            try { file = StrictJson.ParseObject(File.ReadAllBytes(configFile)); }
             catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new FormatException($"{configFile}: not a JSON object ({e.Message.ReplaceLineEndings(" ")})", e); }
             catch (FileNotFoundException) { throw new FormatException($"{configFile}: no such config file"); }
             foreach (var (key, _) in file)

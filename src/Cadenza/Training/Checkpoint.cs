@@ -1,3 +1,4 @@
+using Cadenza.Common;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -96,7 +97,7 @@ public sealed class Checkpoint
         try
         {
             var (tensors, metadata) = SafeTensors.Read(path);
-            JsonObject state = JsonNode.Parse(metadata["state"])!.AsObject();
+            JsonObject state = StrictJson.ParseObject(metadata["state"]);
             if (state["version"]!.GetValue<int>() != Version) throw new TrainingException($"{path}: checkpoint version {state["version"]} is not supported");
             ModelConfig config = state["model"].Deserialize<ModelConfig>(ModelStore.Json)!;
             string[] heads = config.Heads.Select(h => h.Name).ToArray();

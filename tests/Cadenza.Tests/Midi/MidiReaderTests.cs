@@ -117,19 +117,12 @@ public class MidiReaderTests
         Assert.Equal(MidiReader.Read(original, "a").Notes, MidiReader.Read(data, "b").Notes);
     }
 
-    // one track at 480 ticks per quarter (120 bpm: 1/960 s per tick), End of Track appended
-    private static byte[] OneTrack(params byte[] events)
-    {
-        byte[] body = [.. events, 0x00, 0xFF, 0x2F, 0x00];
-        byte[] length = [(byte)(body.Length >> 24), (byte)(body.Length >> 16), (byte)(body.Length >> 8), (byte)body.Length];
-        return [.. "MThd"u8, 0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0, .. "MTrk"u8, .. length, .. body];
-    }
 
     [Fact]
     public void Read_SysexInPacketsAndEscapes_SkipsThemByTheirLength()
     {
         // mido goes by a sysex's length; a reader that scans for the next F7 instead would eat the notes after it
-        byte[] data = OneTrack(
+        byte[] data = SmfBytes.OneTrack(
             0x00, 0xF0, 0x03, 0x43, 0x10, 0x4C,        // first packet of a sysex, no F7 at its end
             0x0A, 0xF7, 0x02, 0x00, 0xF7,              // 10 ticks later: its last packet
             0x00, 0xF7, 0x02, 0x01, 0x02,              // an escape carrying two raw bytes
@@ -149,7 +142,7 @@ public class MidiReaderTests
     [Fact]
     public void Read_MetaEventsLongerThanTheirType_ReadAsMidoReadsThem()
     {
-        byte[] data = OneTrack(
+        byte[] data = SmfBytes.OneTrack(
             0x00, 0xFF, 0x00, 0x00,                          // sequence number with no data (legal, mido reads 0)
             0x00, 0xFF, 0x51, 0x04, 0x0F, 0x42, 0x40, 0x00,  // tempo 1,000,000 µs (60 bpm) with a stray fourth byte
             0x00, 0xFF, 0x59, 0x03, 0x00, 0x00, 0x00,        // key signature with a stray third byte
@@ -164,7 +157,7 @@ public class MidiReaderTests
     [Fact]
     public void Read_TempoWithTooFewBytes_OneLineErrorNamingIt()
     {
-        byte[] data = OneTrack(0x00, 0xFF, 0x51, 0x02, 0x07, 0xA1, 0x00, 0x90, 0x3C, 0x40, 0x60, 0x80, 0x3C, 0x40);
+        byte[] data = SmfBytes.OneTrack(0x00, 0xFF, 0x51, 0x02, 0x07, 0xA1, 0x00, 0x90, 0x3C, 0x40, 0x60, 0x80, 0x3C, 0x40);
         var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(data, "short-tempo.mid"));
         Assert.StartsWith("short-tempo.mid: ", e.Message);
         Assert.Contains("meta event 0x51 has 2 data bytes, 3 needed", e.Message);
@@ -173,7 +166,7 @@ public class MidiReaderTests
     [Fact]
     public void Read_SystemRealTimeAndCommonMessages_SkippedAsMidoSkipsThem()
     {
-        byte[] data = OneTrack(
+        byte[] data = SmfBytes.OneTrack(
             0x00, 0xF8,                       // timing clock
             0x00, 0xF2, 0x10, 0x00,           // song position pointer
             0x00, 0x90, 0x3C, 0x40,
@@ -181,7 +174,7 @@ public class MidiReaderTests
             0x00, 0x80, 0x3C, 0x40);
         Note note = Assert.Single(MidiReader.Read(data, "realtime.mid").Notes);
         Assert.Equal(0.5, note.End, 1e-12);
-        var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(OneTrack(0x00, 0xF4, 0x00, 0x90, 0x3C, 0x40), "undefined.mid"));
+        var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(SmfBytes.OneTrack(0x00, 0xF4, 0x00, 0x90, 0x3C, 0x40), "undefined.mid"));
         Assert.Contains("status 0xF4", e.Message);
     }
 
@@ -189,7 +182,7 @@ public class MidiReaderTests
     public void Read_RunningStatusAcrossAMetaEvent_KeepsTheLastChannelStatus()
     {
         // mido keeps the running status across meta events; NAudio alone would take the meta event's status
-        byte[] data = OneTrack(
+        byte[] data = SmfBytes.OneTrack(
             0x00, 0x90, 0x3C, 0x40,
             0x00, 0xFF, 0x05, 0x02, 0x68, 0x69,   // a lyric ("hi"), as karaoke files put between notes
             0x83, 0x60, 0x3C, 0x00,               // running status: note 60 off at 480
@@ -211,7 +204,7 @@ public class MidiReaderTests
     [InlineData(new byte[] { 0x00, 0xF2, 0x10, 0x80 }, "data byte 0x80")]
     public void Read_EventsThatLeaveTheNotesUncertain_OneLineError(byte[] events, string problem)
     {
-        var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(OneTrack(events), "odd.mid"));
+        var e = Assert.Throws<MidiFormatException>(() => MidiReader.Read(SmfBytes.OneTrack(events), "odd.mid"));
         Assert.StartsWith("odd.mid: ", e.Message);
         Assert.Contains(problem, e.Message);
     }

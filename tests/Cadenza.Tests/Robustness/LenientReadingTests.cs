@@ -3,6 +3,7 @@ using Cadenza.Corpus;
 using Cadenza.Midi;
 using Cadenza.Notes;
 using Cadenza.Tests.Datasets;
+using Cadenza.Tests.Midi;
 
 namespace Cadenza.Tests.Robustness;
 
@@ -12,17 +13,10 @@ namespace Cadenza.Tests.Robustness;
 /// </summary>
 public class LenientReadingTests
 {
-    // one track at 480 ticks per quarter (120 bpm: 1/960 s per tick), End of Track appended
-    private static byte[] OneTrack(params byte[] events)
-    {
-        byte[] body = [.. events, 0x00, 0xFF, 0x2F, 0x00];
-        byte[] length = [(byte)(body.Length >> 24), (byte)(body.Length >> 16), (byte)(body.Length >> 8), (byte)body.Length];
-        return [.. "MThd"u8, 0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0, .. "MTrk"u8, .. length, .. body];
-    }
 
     // Simutrans' 05-Boring-afternoon.mid and 30-On-the-waterfront.mid carry key signatures with mode byte 255 between
     // their notes, as here: C4 for a beat, the bad key signature 240 ticks in, then E4 and G4 together for two beats
-    private static byte[] WithBadKeySignature(byte sharps = 0x00, byte mode = 0xFF) => OneTrack(
+    private static byte[] WithBadKeySignature(byte sharps = 0x00, byte mode = 0xFF) => SmfBytes.OneTrack(
         0x00, 0xFF, 0x51, 0x03, 0x07, 0xA1, 0x20,          // tempo 500,000 µs (120 bpm)
         0x00, 0xFF, 0x59, 0x02, 0x00, 0x00,                // C major: valid
         0x00, 0x90, 0x3C, 0x64,                            // C4 on at 0, velocity 100
@@ -50,7 +44,7 @@ public class LenientReadingTests
         Assert.Equal(1, midi.Repairs.KeySignatures);
         Assert.Equal("ignored 1 invalid key signature", midi.Repairs.Describe());
         // the same file with the bad event cut out (its 240-tick delta added to the next event's) reads the same
-        byte[] without = OneTrack(
+        byte[] without = SmfBytes.OneTrack(
             0x00, 0xFF, 0x51, 0x03, 0x07, 0xA1, 0x20, 0x00, 0xFF, 0x59, 0x02, 0x00, 0x00, 0x00, 0x90, 0x3C, 0x64,
             0x83, 0x60, 0x80, 0x3C, 0x40, 0x00, 0x90, 0x40, 0x50, 0x00, 0x90, 0x43, 0x51, 0x87, 0x40, 0x80, 0x40, 0x00, 0x00, 0x80, 0x43, 0x00);
         MidiNotes clean = MidiReader.Read(without, "clean.mid");
@@ -61,7 +55,7 @@ public class LenientReadingTests
     [Fact]
     public void Read_EventsPrettyMidiRefusesButThatChangeNoNote_CountedAndReadPast()
     {
-        byte[] data = OneTrack(
+        byte[] data = SmfBytes.OneTrack(
             0x00, 0xFF, 0x58, 0x04, 0x00, 0x02, 0x18, 0x08,   // time signature 0/4: pretty_midi refuses a numerator of 0
             0x00, 0xFF, 0x20, 0x00,                           // an empty channel prefix (mido indexes its missing byte)
             0x00, 0xFF, 0x59, 0x01, 0x00,                     // a key signature of one byte

@@ -51,7 +51,7 @@ internal static partial class MaestroMetadata
         {
             throw new CorpusException($"{source}: not valid MAESTRO JSON metadata ({e.Message.ReplaceLineEndings(" ")})", e);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or DecoderFallbackException)
+        catch (Exception e) when (e is IOException or InvalidDataException or DecoderFallbackException or InvalidOperationException)
         {
             throw new CorpusException($"{source}: cannot read the MAESTRO metadata ({e.Message.ReplaceLineEndings(" ")})", e);
         }

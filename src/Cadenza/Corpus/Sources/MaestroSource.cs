@@ -128,8 +128,9 @@ internal sealed class MaestroSource : ICorpusSource
     }
 
     // metadata naming a file outside the dataset folder is treated as missing, never followed
+    // a name with a NUL is no file anywhere (and would make every path function throw): not followed either
     private static bool IsInside(string relative) =>
-        relative.Length > 0 && !Path.IsPathRooted(relative) && !relative.Replace('\\', '/').Split('/').Contains("..");
+        relative.Length > 0 && !relative.Contains('\0') && !Path.IsPathRooted(relative) && !relative.Replace('\\', '/').Split('/').Contains("..");
 
     private static string Describe(string metadata, string form, List<MidiItem> items)
     {

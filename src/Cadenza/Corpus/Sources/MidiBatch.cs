@@ -93,7 +93,17 @@ internal static class MidiBatch
     {
         try
         {
-            return ZipFile.OpenRead(path);
+            ZipArchive zip = ZipFile.OpenRead(path);
+            try
+            {
+                _ = zip.Entries.Count;   // the central directory is read here, not when the archive is opened
+            }
+            catch
+            {
+                zip.Dispose();
+                throw;
+            }
+            return zip;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
