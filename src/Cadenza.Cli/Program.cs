@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

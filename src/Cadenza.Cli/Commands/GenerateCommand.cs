@@ -18,13 +18,14 @@ internal static class GenerateCommand
         public Option<int> TopK { get; } = new("--top-k") { Description = "Sample pitch from the k most likely only (0 = off)" };
         public Option<ulong> Seed { get; } = new("--rng-seed") { Description = "Sampling seed: the same seed gives the same piece", DefaultValueFactory = _ => 42UL };
         public Option<string?> SeedMidi { get; } = new("--seed-midi") { Description = "Seed with the first notes of this MIDI file (default: a training window recorded with the model)" };
+        public Option<int?> SeedWindow { get; } = new("--seed-window") { Description = "Seed with this one of the training windows recorded with the model (0-based; a trained model records 16; default: one drawn with --rng-seed)" };
         public Option<string> Audio { get; } = new("--audio") { Description = "Audio files: wav,mp3 (default), wav, mp3 or none", DefaultValueFactory = _ => "wav,mp3" };
         public Option<string?> SoundFont { get; } = new("--soundfont") { Description = "SoundFont (.sf2) for FluidSynth" };
 
         public void AddTo(Command c)
         {
             c.Options.Add(Notes); c.Options.Add(Temperature); c.Options.Add(TopK); c.Options.Add(Seed);
-            c.Options.Add(SeedMidi); c.Options.Add(Audio); c.Options.Add(SoundFont);
+            c.Options.Add(SeedMidi); c.Options.Add(SeedWindow); c.Options.Add(Audio); c.Options.Add(SoundFont);
         }
 
         public GenerateRequest Request(ParseResult r, string model, string output) => new()
@@ -32,6 +33,7 @@ internal static class GenerateCommand
             ModelPath = model,
             Output = output,
             SeedMidi = r.GetValue(SeedMidi),
+            SeedWindow = r.GetValue(SeedWindow),
             Options = new GenerationOptions { Notes = r.GetValue(Notes), Temperature = r.GetValue(Temperature), TopK = r.GetValue(TopK), Seed = r.GetValue(Seed) },
             Audio = r.GetValue(Audio) is "none" or "" ? [] : r.GetValue(Audio)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             AudioOptions = AudioOptions.Default with { SoundFont = r.GetValue(SoundFont), NormalizeDb = -1 },

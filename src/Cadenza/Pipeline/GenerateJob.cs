@@ -24,6 +24,12 @@ public sealed record GenerateRequest
     /// <summary>Seed from the first notes of this MIDI file; null: a training window recorded with the model.</summary>
     public string? SeedMidi { get; init; }
 
+    /// <summary>Seed with these notes (their last sequence-length notes: a piece continued); null: <see cref="SeedMidi"/> or a recorded window.</summary>
+    public Note[]? SeedNotes { get; init; }
+
+    /// <summary>Which of the model's recorded training windows seeds the piece (0-based); null: one drawn with the sampling seed.</summary>
+    public int? SeedWindow { get; init; }
+
     /// <summary>How the seed file is read.</summary>
     public InstrumentSelection SeedInstrument { get; init; } = InstrumentSelection.Merged;
 
@@ -54,6 +60,9 @@ public sealed record GenerateOutcome(Note[] Notes, IReadOnlyList<string> Files, 
 {
     /// <summary>The model predicted each note's velocity (else every note has the requested one).</summary>
     public bool PredictsVelocity { get; init; }
+
+    /// <summary>The seed window as notes, its first note at 0; the generated notes' times count from its last note's start.</summary>
+    public Note[] SeedNotes { get; init; } = [];
 }
 
 /// <summary>The generate job: model + seed → notes → MIDI, notes CSV, piano roll, distributions, audio.</summary>
@@ -104,7 +113,8 @@ public static class GenerateJob
                 warnings.Add($"no MP3: {e.Message}");
             }
         }
-        return new GenerateOutcome(notes, files, description, elapsed, audio, warnings) { PredictsVelocity = velocity };
+        Note[] seedNotes = model.Config.Features.SequenceEqual(NoteFeatures.Names) ? NoteFeatures.FromFeatures(seed) : [];
+        return new GenerateOutcome(notes, files, description, elapsed, audio, warnings) { PredictsVelocity = velocity, SeedNotes = seedNotes };
     }
 
     /// <summary>The seed window (raw features [T × F], the model's inputs) and a description of where it came from; <paramref name="corpus"/> is the model's recorded corpus section.</summary>
@@ -112,6 +122,11 @@ public static class GenerateJob
     public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model, JsonObject? corpus, List<string>? warnings = null)
     {
         int t = model.Config.SequenceLength;
+        if (request.SeedNotes is { } given)
+        {
+            if (given.Length < t) throw new GenerationException($"the seed has {given.Length} notes, but a seed needs the model's sequence length of {t}");
+            return (NoteFeatures.ToFeatures(given.AsSpan(given.Length - t, t), model.Config.Features), $"the last {t} notes of the piece continued");
+        }
         if (request.SeedMidi != null)
         {
             MidiNotes midi = MidiReader.Read(request.SeedMidi, new MidiReadSettings { Instruments = request.SeedInstrument });
@@ -124,7 +139,9 @@ public static class GenerateJob
         JsonArray? seeds = corpus?["seeds"]?.AsArray();
         if (seeds is null || seeds.Count == 0)
             throw new GenerationException($"{request.ModelPath}: the model has no recorded training corpus to draw a seed from; give --seed-midi FILE");
-        JsonNode pick = seeds[new Rng(request.Options.Seed).NextInt(seeds.Count)]!;
+        if (request.SeedWindow is { } w && (w < 0 || w >= seeds.Count))
+            throw new GenerationException($"seed window {w} does not exist: {request.ModelPath} records windows 0–{seeds.Count - 1}");
+        JsonNode pick = seeds[request.SeedWindow ?? new Rng(request.Options.Seed).NextInt(seeds.Count)]!;
         float[] features = pick["features"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
         if (features.Length != t * model.Config.InputSize)
             throw new GenerationException($"{request.ModelPath}: recorded seed windows do not fit the model; give --seed-midi FILE");

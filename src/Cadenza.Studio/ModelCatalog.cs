@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Cadenza.Model;
+
+namespace Cadenza.Studio;
+
+/// <summary>A model the page can choose: where it is and what it is.</summary>
+/// <param name="Id">The name the page uses: the root folder's name, then the path under it ("out/demo/model").</param>
+/// <param name="Preset">"cadenza" or "paper" (from the architecture), "custom" otherwise.</param>
+/// <param name="Parameters">Trainable weights.</param>
+/// <param name="Corpus">The training corpus's source and size, as recorded.</param>
+/// <param name="BestValidationLoss">The best epoch's validation loss, when recorded.</param>
+/// <param name="Seeds">The recorded training windows a piece can start from: (file, first note).</param>
+public sealed record CatalogModel(string Id, string Preset, int Parameters, string Corpus, double? BestValidationLoss, IReadOnlyList<SeedWindowInfo> Seeds);
+
+/// <summary>One recorded training window: its index, the piece and the note it starts at.</summary>
+public sealed record SeedWindowInfo(int Index, string File, int Note);
+
+/// <summary>Finds the model folders under the allowed roots and resolves the page's model names back to folders, refusing anything outside them.</summary>
+public sealed class ModelCatalog(IReadOnlyList<string> roots)
+{
+    private const int MaxDepth = 4;   // out/demo/model is depth 2; deeper trees are not where models are kept
+
+    /// <summary>Every model folder under the roots, by id.</summary>
+    public IReadOnlyList<CatalogModel> List()
+    {
+        var models = new List<CatalogModel>();
+        foreach (string root in roots.Where(Directory.Exists))
+            foreach (string folder in Folders(root, 0))
+                if (Describe(Id(root, folder), folder) is { } m) models.Add(m);
+        return models.OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The folder of the model named <paramref name="id"/>, or null when no allowed root holds it (a path outside, a symlink out, no such model).</summary>
+    public string? Resolve(string id)
+    {
+        if (string.IsNullOrWhiteSpace(id) || Path.IsPathRooted(id)) return null;
+        foreach (string root in roots)
+        {
+            string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(root));
+            if (!id.StartsWith(name + "/", StringComparison.Ordinal)) continue;
+            string folder = Path.GetFullPath(Path.Combine(root, id[(name.Length + 1)..]));
+            if (SafePaths.IsInside(folder, root) && File.Exists(Path.Combine(folder, ModelStore.ConfigFile))) return folder;
+        }
+        return null;
+    }
+
+    private static string Id(string root, string folder) =>
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) + "/" + Path.GetRelativePath(root, folder).Replace('\\', '/');
+
+    private static IEnumerable<string> Folders(string folder, int depth)
+    {
+        if (File.Exists(Path.Combine(folder, ModelStore.ConfigFile))) yield return folder;
+        if (depth == MaxDepth) yield break;
+        IEnumerable<string> children;
+        try { children = Directory.EnumerateDirectories(folder).Where(d => (new DirectoryInfo(d).Attributes & FileAttributes.ReparsePoint) == 0).Order(StringComparer.Ordinal).ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
+        foreach (string child in children)
+            foreach (string found in Folders(child, depth + 1)) yield return found;
+    }
+
+    private static CatalogModel? Describe(string id, string folder)
+    {
+        try
+        {
+            JsonObject config = ModelStore.ReadConfig(folder);
+            ModelConfig model = ModelStore.Load(folder).Config;
+            JsonObject? corpus = config["corpus"] as JsonObject;
+            string preset = model.SameArchitecture(ModelConfig.Paper) ? "paper" : model.SameArchitecture(ModelConfig.Cadenza) ? "cadenza" : "custom";
+            int parameters = model.WeightShapes().Sum(s => s.Shape.Aggregate(1, (a, b) => a * b));
+            string source = corpus is null ? "(not recorded)" : $"{corpus["source"]} ({corpus["trainFiles"]?.AsArray().Count ?? 0} training pieces)";
+            double? best = BestValidationLoss(folder);
+            var seeds = (corpus?["seeds"]?.AsArray() ?? []).Select((s, i) => new SeedWindowInfo(i, s?["file"]?.GetValue<string>() ?? "", s?["note"]?.GetValue<int>() ?? 0)).ToList();
+            return new CatalogModel(id, preset, parameters, source, best, seeds);
+        }
+        catch (Exception e) when (e is ModelFormatException or IOException or InvalidOperationException or FormatException)
+        {
+            return null;   // a folder being written or damaged is left out of the list, not an error of the page
+        }
+    }
+
+    private static double? BestValidationLoss(string folder)
+    {
+        string history = Path.Combine(folder, "history.json");
+        if (!File.Exists(history)) return null;
+        try
+        {
+            JsonNode? h = JsonNode.Parse(File.ReadAllText(history));
+            double? best = null;
+            foreach (JsonNode? epoch in h as JsonArray ?? [])   // one row per epoch, Keras's key names
+                if (epoch?["val_loss"]?.GetValue<double>() is double d && double.IsFinite(d) && (best is null || d < best)) best = d;
+            return best;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException) { return null; }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace Cadenza.Studio;
+
+/// <summary>Decides whether a path a client names lies inside a folder the server may read, symlinks resolved.</summary>
+/// <remarks>
+/// <see cref="Path.GetFullPath(string)"/> removes <c>..</c> but keeps symlinks, and a link inside an allowed folder
+/// may point anywhere: the check compares the paths the kernel resolves (<c>realpath(3)</c>).
+/// </remarks>
+internal static partial class SafePaths
+{
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr RealPath(string path, IntPtr resolved);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    private static partial void Free(IntPtr pointer);
+
+    /// <summary>The path with every symlink and <c>..</c> resolved, or null when it does not exist.</summary>
+    public static string? Resolve(string path)
+    {
+        IntPtr p = RealPath(path, IntPtr.Zero);
+        if (p == IntPtr.Zero) return null;
+        try { return Marshal.PtrToStringUTF8(p); }
+        finally { Free(p); }
+    }
+
+    /// <summary>True when <paramref name="path"/> exists and resolves to <paramref name="root"/> or a path under it.</summary>
+    public static bool IsInside(string path, string root)
+    {
+        string? real = Resolve(path), top = Resolve(root);
+        if (real is null || top is null) return false;
+        return real == top || real.StartsWith(top.EndsWith('/') ? top : top + "/", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cadenza.Audio;
+using Cadenza.Generation;
+using Cadenza.Midi;
+using Cadenza.Model;
+using Cadenza.Notes;
+using Cadenza.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cadenza.Studio;
+
+/// <summary>What <c>POST /api/generate</c> takes: the model, how many notes, the sampling settings and where the seed comes from.</summary>
+/// <param name="Model">A model id from <c>GET /api/models</c>.</param>
+/// <param name="Notes">Notes to compose, 1 to the server's limit (2,000).</param>
+/// <param name="Temperature">Sampling temperature, 0 (always the likeliest) to 10.</param>
+/// <param name="TopK">Sample from the k likeliest only; 0 = all.</param>
+/// <param name="RngSeed">The sampling seed: the same seed gives the same piece.</param>
+/// <param name="SeedWindow">Start from this recorded training window of the model.</param>
+/// <param name="SeedUpload">Start from the first notes of this uploaded MIDI file (an id from <c>POST /api/seeds</c>).</param>
+/// <param name="Continue">Start from the last notes of this piece (an id from an earlier generate): the piece goes on.</param>
+public sealed record GenerateBody(string? Model, int Notes = 120, float Temperature = 1, int TopK = 0, ulong RngSeed = 42,
+                                  int? SeedWindow = null, string? SeedUpload = null, string? Continue = null);
+
+/// <summary>One note as the page draws and lists it.</summary>
+public sealed record NoteJson(int Pitch, double Start, double End, double Step, double Duration, int Velocity);
+
+/// <summary>An uploaded seed file: its name and notes.</summary>
+internal sealed record UploadedSeed(string Name, string Path, Note[] Notes);
+
+/// <summary>A composed piece the server keeps for downloads and continuations: the seed and the new notes in one timeline.</summary>
+internal sealed record Piece(string Id, string Folder, Note[] Seed, Note[] Notes);
+
+/// <summary>
+/// <c>cadenza serve</c>: Cadenza Studio, one page (served from the assembly) and the small JSON API it uses to list
+/// models, take a seed, compose, listen and download. Generation runs the CLI's own <see cref="GenerateJob"/>.
+/// </summary>
+public sealed class StudioServer : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    private readonly WebApplication _app;
+    private readonly StudioOptions _options;
+    private readonly ModelCatalog _catalog;
+    private readonly ConcurrentDictionary<string, UploadedSeed> _seeds = new();
+    private readonly ConcurrentDictionary<string, Piece> _pieces = new();
+    private readonly SemaphoreSlim _compose = new(1);   // one piece at a time: composing and rendering fill the 2 cores
+
+    private StudioServer(WebApplication app, StudioOptions options)
+    {
+        _app = app;
+        _options = options;
+        _catalog = new ModelCatalog(options.ModelRoots.Select(Path.GetFullPath).ToList());
+    }
+
+    /// <summary>The address the server listens on, once started (e.g. http://127.0.0.1:5080/).</summary>
+    public string Address =>
+        (_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? _app.Urls.First()).TrimEnd('/') + "/";
+
+    /// <summary>Builds the server; <see cref="StartAsync"/> starts it.</summary>
+    public static StudioServer Create(StudioOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();   // the CLI prints the address; requests are not logged to the console
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes + (64 << 10));
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxUploadBytes + (64 << 10));
+        var server = new StudioServer(builder.Build(), options);
+        server.Map();
+        return server;
+    }
+
+    /// <summary>Starts listening.</summary>
+    public async Task StartAsync(CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(_options.WorkDirectory);
+        await _app.StartAsync(cancel);
+    }
+
+    /// <summary>Runs until <paramref name="cancel"/> is cancelled (Ctrl+C).</summary>
+    public Task WaitAsync(CancellationToken cancel) => _app.WaitForShutdownAsync(cancel);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try { Directory.Delete(_options.WorkDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
+
+    private void Map()
+    {
+        _app.MapGet("/", () => Page("index.html"));
+        _app.MapGet("/{file}", (string file) => Page(file));
+        _app.MapGet("/api/models", () => Results.Json(_catalog.List(), Json));
+        _app.MapPost("/api/seeds", UploadSeed).DisableAntiforgery();
+        _app.MapPost("/api/generate", Generate);
+        _app.MapGet("/api/pieces/{id}/{file}", Download);
+    }
+
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        [".html"] = "text/html; charset=utf-8", [".js"] = "text/javascript; charset=utf-8", [".css"] = "text/css; charset=utf-8",
+        [".mid"] = "audio/midi", [".wav"] = "audio/wav", [".mp3"] = "audio/mpeg", [".csv"] = "text/csv; charset=utf-8", [".png"] = "image/png",
+    };
+
+    private static IResult Page(string file)
+    {
+        Stream? page = Assembly.GetExecutingAssembly().GetManifestResourceStream("wwwroot/" + file);
+        return page is null ? Error(404, $"{file}: no such page") : Results.Stream(page, ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream"));
+    }
+
+    private async Task<IResult> UploadSeed(HttpRequest request)
+    {
+        if (!request.HasFormContentType) return Error(400, "upload a MIDI file as multipart/form-data (field 'midi')");
+        IFormCollection form;
+        try { form = await request.ReadFormAsync(); }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return Error(e is BadHttpRequestException { StatusCode: 413 } ? 413 : 400, $"upload refused: {e.Message.ReplaceLineEndings(" ")} (at most {_options.MaxUploadBytes:N0} bytes)");
+        }
+        IFormFile? file = form.Files.GetFile("midi") ?? form.Files.FirstOrDefault();
+        if (file is null) return Error(400, "no file in the upload (field 'midi')");
+        string name = Path.GetFileName(file.FileName);
+        if (file.Length > _options.MaxUploadBytes) return Error(413, $"{name}: {file.Length:N0} bytes is more than the {_options.MaxUploadBytes:N0}-byte limit");
+        byte[] bytes = new byte[file.Length];
+        await using (Stream s = file.OpenReadStream()) await s.ReadExactlyAsync(bytes);
+        MidiNotes midi;
+        try { midi = MidiReader.Read(bytes, name); }
+        catch (MidiFormatException e) { return Error(400, e.Message); }   // the CLI's own one-line message
+        if (midi.Notes.Length == 0) return Error(400, $"{name}: no notes (drums only or empty)");
+        string id = Guid.NewGuid().ToString("N")[..12];
+        // kept as a file: generation then reads it exactly as `generate --seed-midi` does
+        string path = Path.Combine(_options.WorkDirectory, "seeds", id + ".mid");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, bytes);
+        _seeds[id] = new UploadedSeed(name, path, midi.Notes);
+        return Results.Json(new
+        {
+            id, name, count = midi.Notes.Length,
+            notes = ToJson(midi.Notes.AsSpan(0, Math.Min(25, midi.Notes.Length)).ToArray()),
+            warning = midi.Repairs.IsEmpty ? null : $"{name}: {midi.Repairs.Describe()}",
+        }, Json);
+    }
+
+    private async Task<IResult> Generate(HttpRequest request)
+    {
+        GenerateBody? body;
+        try { body = await request.ReadFromJsonAsync<GenerateBody>(Json); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            return Error(400, $"the request is not a generate body: {e.Message.ReplaceLineEndings(" ")}");
+        }
+        if (body is null) return Error(400, "empty request");
+        if (body.Notes < 1 || body.Notes > _options.MaxNotes) return Error(400, $"notes must be 1 to {_options.MaxNotes}, got {body.Notes}");
+        if (!(body.Temperature >= 0 && body.Temperature <= 10)) return Error(400, $"temperature must be 0 to 10, got {body.Temperature}");
+        if (body.TopK is < 0 or > 128) return Error(400, $"topK must be 0 (off) to 128, got {body.TopK}");
+        if (body.Model is null) return Error(400, "model is missing");
+        string? folder = _catalog.Resolve(body.Model);
+        if (folder is null) return Error(403, $"model '{body.Model}' is not a model under the folders this server may read");
+        if (new[] { body.SeedWindow is not null, body.SeedUpload is not null, body.Continue is not null }.Count(b => b) > 1)
+            return Error(400, "give one seed: seedWindow, seedUpload or continue");
+
+        Note[]? seedNotes = null;
+        UploadedSeed? uploaded = null;
+        if (body.SeedUpload is { } upload && !_seeds.TryGetValue(upload, out uploaded)) return Error(400, $"seedUpload '{upload}' is not an uploaded seed");
+        if (body.Continue is { } previous)
+        {
+            if (!_pieces.TryGetValue(previous, out Piece? piece)) return Error(400, $"continue '{previous}' is not a piece of this server");
+            seedNotes = [.. piece.Seed, .. piece.Notes];
+        }
+        string id = Guid.NewGuid().ToString("N")[..12];
+        string output = Path.Combine(_options.WorkDirectory, "pieces", id, "piece");
+        var job = new GenerateRequest
+        {
+            ModelPath = folder,
+            Output = output,
+            SeedNotes = seedNotes,
+            SeedMidi = uploaded?.Path,
+            SeedWindow = body.SeedWindow,
+            Options = new GenerationOptions { Notes = body.Notes, Temperature = body.Temperature, TopK = body.TopK, Seed = body.RngSeed },
+            Audio = ["wav", "mp3"],   // without lame the job writes the WAV and warns
+            AudioOptions = _options.Audio,
+        };
+        GenerateOutcome outcome;
+        await _compose.WaitAsync(request.HttpContext.RequestAborted);
+        try { outcome = await Task.Run(() => GenerateJob.Run(job)); }
+        catch (Exception e) when (e is GenerationException or ModelFormatException or AudioException or MidiFormatException)
+        {
+            return Error(400, e.Message);
+        }
+        finally { _compose.Release(); }
+
+        // one timeline: the seed from 0, the new notes after its last note's start
+        double origin = outcome.SeedNotes.Length > 0 ? outcome.SeedNotes[^1].Start : 0;
+        Note[] composed = outcome.Notes.Select(n => n with { Start = n.Start + origin, End = n.End + origin }).ToArray();
+        _pieces[id] = new Piece(id, Path.GetDirectoryName(output)!, outcome.SeedNotes, composed);
+        string Url(string suffix) => $"/api/pieces/{id}/piece{suffix}";
+        var files = new Dictionary<string, string> { ["midi"] = Url(".mid"), ["csv"] = Url(".csv"), ["wav"] = Url(".wav"), ["pianoRoll"] = Url(".pianoroll.png") };
+        if (File.Exists(output + ".mp3")) files["mp3"] = Url(".mp3");
+        return Results.Json(new
+        {
+            id, model = body.Model, seed = uploaded is null ? outcome.Seed : outcome.Seed.Replace(uploaded.Path, uploaded.Name), seedNotes = ToJson(outcome.SeedNotes), notes = ToJson(composed, outcome.SeedNotes.Length > 0 ? origin : null), files,
+            generationMs = Math.Round(outcome.GenerationTime.TotalMilliseconds, 1), warnings = outcome.Warnings,
+        }, Json);
+    }
+
+    private IResult Download(string id, string file)
+    {
+        if (!_pieces.TryGetValue(id, out Piece? piece) || file.Contains('/') || file.Contains('\\') || file.StartsWith('.'))
+            return Error(404, $"{id}/{file}: no such file");
+        string path = Path.Combine(piece.Folder, file);
+        if (!File.Exists(path)) return Error(404, $"{id}/{file}: no such file");
+        string type = ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream");
+        return Results.File(path, type, fileDownloadName: file.StartsWith("piece", StringComparison.Ordinal) ? $"cadenza-{id}{file[5..]}" : file, enableRangeProcessing: true);
+    }
+
+    // the first note's step counts from the note before it (the seed's last) when there is one
+    private static NoteJson[] ToJson(Note[] notes, double? previousStart = null) =>
+        notes.Select((n, i) => new NoteJson(n.Pitch, Math.Round(n.Start, 6), Math.Round(n.End, 6),
+            Math.Round(i > 0 ? n.Start - notes[i - 1].Start : previousStart is { } p ? n.Start - p : 0, 6), Math.Round(n.Duration, 6), n.Velocity)).ToArray();
+}

@@ -1,0 +1,166 @@
+// Cadenza Studio: choose a model and a seed, compose, listen, look, download; every call is the JSON API of the README.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { models: [], upload: null, pieces: [], current: null, busy: false };
+
+function status(text) { $("status").textContent = text; }
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+  return body;
+}
+
+async function loadModels() {
+  state.models = await api("/api/models");
+  const select = $("model");
+  select.replaceChildren(...state.models.map((m) => new Option(m.id, m.id)));
+  if (state.models.length === 0) {
+    status("no models: train one (./cadenza demo writes out/demo/model), then reload");
+    $("generate").disabled = true;
+    return;
+  }
+  showModel();
+  status("ready");
+}
+
+function currentModel() { return state.models.find((m) => m.id === $("model").value); }
+
+function showModel() {
+  const m = currentModel();
+  if (!m) return;
+  const loss = m.bestValidationLoss == null ? "not recorded" : m.bestValidationLoss.toFixed(4);
+  $("model-info").textContent = `${m.preset} preset, ${m.parameters.toLocaleString("en")} parameters\n${m.corpus}\nbest validation loss ${loss}`;
+  $("seed-window").replaceChildren(...m.seeds.map((s) => new Option(`${s.index}: ${s.file}, note ${s.note + 1}`, s.index)));
+}
+
+async function uploadSeed(file) {
+  const form = new FormData();
+  form.append("midi", file);
+  status(`reading ${file.name}…`);
+  try {
+    state.upload = await api("/api/seeds", { method: "POST", body: form });
+    const first = state.upload.notes.map((n) => n.pitch).join(" ");
+    $("seed-info").textContent = `${state.upload.name}: ${state.upload.count} notes; the seed is the first 25: ${first}` +
+      (state.upload.warning ? `\n${state.upload.warning}` : "");
+    document.querySelector("input[name=seed][value=upload]").checked = true;
+    status("ready");
+  } catch (e) {
+    state.upload = null;
+    $("seed-info").textContent = e.message;
+    status("the file was refused");
+  }
+}
+
+function body(extra) {
+  const b = {
+    model: $("model").value,
+    notes: Number($("notes").value),
+    temperature: Number($("temperature").value),
+    topK: Number($("top-k").value),
+    rngSeed: Number($("rng-seed").value),
+  };
+  const seed = document.querySelector("input[name=seed]:checked").value;
+  if (seed === "upload" && state.upload) b.seedUpload = state.upload.id;
+  else b.seedWindow = Number($("seed-window").value || 0);
+  return Object.assign(b, extra);
+}
+
+async function compose(extra) {
+  if (state.busy) return;
+  state.busy = true;
+  for (const id of ["generate", "continue", "regenerate"]) $(id).disabled = true;
+  status("composing…");
+  const started = performance.now();
+  try {
+    const piece = await api("/api/generate", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body(extra)) });
+    piece.settings = body(extra);
+    state.pieces.push(piece);
+    show(piece);
+    status(`done: ${piece.notes.length} notes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    status(`error: ${e.message}`);
+  } finally {
+    state.busy = false;
+    $("generate").disabled = false;
+    $("continue").disabled = $("regenerate").disabled = state.current == null;
+  }
+}
+
+function show(piece) {
+  state.current = piece;
+  drawRoll(piece);
+  $("audio").src = piece.files.wav;
+  const names = { midi: "MIDI", wav: "WAV", mp3: "MP3", csv: "CSV", pianoRoll: "piano roll" };
+  $("downloads").replaceChildren(...Object.entries(piece.files).map(([k, url]) => {
+    const a = document.createElement("a");
+    a.href = url; a.download = ""; a.textContent = names[k] || k;
+    return a;
+  }));
+  $("warnings").textContent = (piece.warnings || []).join("\n");
+  const rows = piece.notes.map((n, i) => {
+    const tr = document.createElement("tr");
+    for (const v of [i + 1, n.pitch, n.step.toFixed(3), n.duration.toFixed(3), n.start.toFixed(3), n.end.toFixed(3), n.velocity]) {
+      const td = document.createElement("td"); td.textContent = v; tr.append(td);
+    }
+    return tr;
+  });
+  $("notes-table").tBodies[0].replaceChildren(...rows);
+  renderHistory();
+}
+
+function renderHistory() {
+  $("history-list").replaceChildren(...state.pieces.map((p) => {
+    const li = document.createElement("li");
+    const s = p.settings;
+    li.textContent = `${p.model}: ${p.notes.length} notes, temperature ${s.temperature}, seed ${s.rngSeed}` + (s.continue ? " (continued)" : "");
+    if (p === state.current) li.className = "current";
+    li.onclick = () => show(p);
+    return li;
+  }));
+}
+
+const NAMES = ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"];
+
+// time runs right, pitch up; the seed in grey-blue, the composed notes in red, darker when louder
+function drawRoll(piece) {
+  const canvas = $("roll"), g = canvas.getContext("2d");
+  const all = piece.seedNotes.concat(piece.notes);
+  const W = canvas.width, H = canvas.height, left = 40, bottom = 22;
+  g.fillStyle = "#fff"; g.fillRect(0, 0, W, H);
+  if (all.length === 0) return;
+  const lo = Math.max(0, Math.min(...all.map((n) => n.pitch)) - 2), hi = Math.min(127, Math.max(...all.map((n) => n.pitch)) + 2);
+  const end = Math.max(...all.map((n) => n.end), 1);
+  const x = (t) => left + (t / end) * (W - left - 8), rowH = (H - bottom - 4) / (hi - lo + 1);
+  const y = (p) => 4 + (hi - p) * rowH;
+  g.font = "11px sans-serif"; g.fillStyle = "#666"; g.strokeStyle = "#eee"; g.lineWidth = 1;
+  for (let p = lo; p <= hi; p++) if (p % 12 === 0) {
+    g.beginPath(); g.moveTo(left, y(p) + rowH); g.lineTo(W, y(p) + rowH); g.stroke();
+    g.fillText(`${NAMES[p % 12]}${p / 12 - 1}`, 4, y(p) + rowH);
+  }
+  const tick = end > 60 ? 10 : end > 20 ? 5 : end > 8 ? 2 : 1;
+  for (let t = 0; t <= end; t += tick) {
+    g.beginPath(); g.moveTo(x(t), 4); g.lineTo(x(t), H - bottom); g.stroke();
+    g.fillText(`${t}s`, x(t) - 6, H - 6);
+  }
+  const paint = (notes, seed) => {
+    for (const n of notes) {
+      g.fillStyle = seed ? "#8aa0b8" : `hsl(6, 64%, ${78 - 0.38 * n.velocity}%)`;
+      g.fillRect(x(n.start), y(n.pitch), Math.max(2, x(n.end) - x(n.start)), Math.max(2, rowH - 1));
+    }
+  };
+  paint(piece.seedNotes, true);
+  paint(piece.notes, false);
+}
+
+$("model").onchange = showModel;
+$("seed-file").onchange = (e) => { if (e.target.files[0]) uploadSeed(e.target.files[0]); };
+$("generate").onclick = () => compose({});
+$("regenerate").onclick = () => {
+  $("rng-seed").value = Math.floor(Math.random() * 1e9);
+  compose(state.current && state.current.settings.continue ? { continue: state.current.settings.continue, seedWindow: undefined, seedUpload: undefined } : {});
+};
+$("continue").onclick = () => { if (state.current) compose({ continue: state.current.id, seedWindow: undefined, seedUpload: undefined }); };
+loadModels().catch((e) => status(`error: ${e.message}`));

@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+
+namespace Cadenza.Tests.Studio;
+
+/// <summary>A fact that drives the page in a real headless Chromium (Debian's <c>chromium</c>); skipped, saying why, where it is missing.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    /// <summary>Where the browser is.</summary>
+    public static readonly string? Browser = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
+
+    /// <summary>Skips the test when Chromium is not installed.</summary>
+    public ChromiumFactAttribute() { if (Browser is null) Skip = "chromium is not installed (apt-get install chromium)"; }
+}
+
+/// <summary>The page as a musician uses it: choose a model, compose, see the piano roll, hear the audio, continue, download.</summary>
+public class StudioBrowserTests(StudioFixture studio) : IClassFixture<StudioFixture>
+{
+    [ChromiumFact]
+    public async Task Page_GenerateThenContinue_DrawsPlaysListsAndKeepsAHistory()
+    {
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumFactAttribute.Browser, Headless = true,
+            Args = ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],   // root in CI: Chromium's sandbox needs a user
+        });
+        IPage page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(studio.Address);
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent === 'ready'");
+        Assert.Equal(StudioFixture.ModelId, await page.InputValueAsync("#model"));
+        Assert.Contains("paper preset", await page.TextContentAsync("#model-info"));
+        Assert.Equal(16, await page.Locator("#seed-window option").CountAsync());
+
+        await page.FillAsync("#notes", "40");
+        await page.ClickAsync("#generate");
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('done')", null, new() { Timeout = 120_000 });
+        Assert.Equal(40, await page.Locator("#notes-table tbody tr").CountAsync());
+
+        // the piano roll: seed notes in their colour, composed notes in red, on a white ground
+        var pixels = await page.EvaluateAsync<int[]>("""
+            () => {
+              const c = document.getElementById('roll'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              let seed = 0, composed = 0;
+              for (let i = 0; i < d.length; i += 4) {
+                if (d[i] === 0x8a && d[i + 1] === 0xa0 && d[i + 2] === 0xb8) seed++;
+                else if (d[i] > 120 && d[i + 1] < 110 && d[i + 2] < 110) composed++;
+              }
+              return [seed, composed];
+            }
+            """);
+        Assert.True(pixels[0] > 200, $"{pixels[0]} seed pixels");
+        Assert.True(pixels[1] > 200, $"{pixels[1]} composed-note pixels");
+
+        // the audio element holds the rendered WAV and the browser decodes it
+        Assert.EndsWith("/piece.wav", await page.GetAttributeAsync("#audio", "src"));
+        await page.WaitForFunctionAsync("() => document.getElementById('audio').duration > 1", null, new() { Timeout = 30_000 });
+        string[] links = (await page.Locator("#downloads a").AllTextContentsAsync()).ToArray();
+        Assert.Contains("MIDI", links);
+        Assert.Contains("CSV", links);
+        string midiUrl = (await page.Locator("#downloads a", new() { HasText = "MIDI" }).GetAttributeAsync("href"))!;
+        IAPIResponse midi = await page.APIRequest.GetAsync(new Uri(new Uri(studio.Address), midiUrl).ToString());
+        Assert.Equal(200, midi.Status);
+
+        await page.ClickAsync("#continue");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#history-list li').length === 2", null, new() { Timeout = 120_000 });
+        Assert.Contains("(continued)", await page.TextContentAsync("#history-list li:nth-child(2)"));
+        Assert.Empty(errors);
+    }
+}
