@@ -27,6 +27,8 @@ internal static class Program
     {
         if (args.Length > 0 && args[0] == "cache") { CacheProbe.Run(); return 0; }
         if (args.Length > 0 && args[0] == "corpus") { CorpusProbe.Run(); return 0; }
+        if (args.Length > 2 && args[0] == "studio")
+            return StudioLoadProbe.Run(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 200, args.Length > 4 ? int.Parse(args[4]) : 16);
         if (args.Length > 0 && args[0] == "midi") { MidiProbe.Run(args.Length > 1 && args[1] == "loop"); return 0; }
         MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
         var (x1, y1) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 1);
@@ -137,7 +139,7 @@ internal static class MidiProbe
             while (until.Elapsed.TotalSeconds < 8) Cadenza.Midi.MidiReader.Read(bytes, "x");
             return;
         }
-        T("validate chunks+events", () => Cadenza.Midi.MidiChunks.Normalise(bytes, "x", out _));
+        T("validate chunks+events", () => Cadenza.Midi.MidiChunks.Normalise(bytes, "x", out _, out _));
         T("NAudio MidiFile", () => new NAudio.Midi.MidiFile(new MemoryStream(bytes), false));
         T("NAudio ReadNextEvent loop (no MidiFile)", () =>
         {

@@ -14,6 +14,12 @@ public sealed record StudioOptions
     /// <summary>Folders searched for model folders; a model outside them is refused. Default: <c>out/</c> and <c>models/</c> under the current folder.</summary>
     public IReadOnlyList<string> ModelRoots { get; init; } = [Path.Combine(Environment.CurrentDirectory, "out"), Path.Combine(Environment.CurrentDirectory, "models")];
 
+    /// <summary>Folders a training may read its corpus from. Default: the current folder (and everything under it).</summary>
+    public IReadOnlyList<string> DataRoots { get; init; } = [Environment.CurrentDirectory];
+
+    /// <summary>How long a composed piece's files are kept (they are also removed when the server stops).</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromHours(2);
+
     /// <summary>Where generated pieces and uploaded seeds are kept while the server runs.</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"cadenza-studio-{Environment.ProcessId}");
 

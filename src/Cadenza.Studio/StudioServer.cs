@@ -8,6 +8,7 @@ using Cadenza.Midi;
 using Cadenza.Model;
 using Cadenza.Notes;
 using Cadenza.Pipeline;
+using Cadenza.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,13 @@ namespace Cadenza.Studio;
 public sealed record GenerateBody(string? Model, int Notes = 120, float Temperature = 1, int TopK = 0, ulong RngSeed = 42,
                                   int? SeedWindow = null, string? SeedUpload = null, string? Continue = null);
 
+/// <summary>What <c>POST /api/train</c> takes.</summary>
+/// <param name="Data">The corpus: a folder (or file) under the server's data folders, relative to the first of them or absolute.</param>
+/// <param name="Name">The new model's folder name under the first model folder (letters, digits, '.', '-', '_').</param>
+/// <param name="Preset">cadenza or paper.</param>
+/// <param name="Epochs">Most epochs (early stopping may end sooner); null: the preset's.</param>
+public sealed record TrainBody(string? Data, string? Name, string Preset = "cadenza", int? Epochs = null);
+
 /// <summary>One note as the page draws and lists it.</summary>
 public sealed record NoteJson(int Pitch, double Start, double End, double Step, double Duration, int Velocity);
 
@@ -39,7 +47,7 @@ public sealed record NoteJson(int Pitch, double Start, double End, double Step, 
 internal sealed record UploadedSeed(string Name, string Path, Note[] Notes);
 
 /// <summary>A composed piece the server keeps for downloads and continuations: the seed and the new notes in one timeline.</summary>
-internal sealed record Piece(string Id, string Folder, Note[] Seed, Note[] Notes);
+internal sealed record Piece(string Id, string Folder, Note[] Seed, Note[] Notes, DateTime Made);
 
 /// <summary>
 /// <c>cadenza serve</c>: Cadenza Studio, one page (served from the assembly) and the small JSON API it uses to list
@@ -47,7 +55,11 @@ internal sealed record Piece(string Id, string Folder, Note[] Seed, Note[] Notes
 /// </summary>
 public sealed class StudioServer : IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // relaxed escaping: messages keep their quotes and dashes readable (the API is JSON, never embedded in HTML)
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private readonly WebApplication _app;
     private readonly StudioOptions _options;
@@ -55,6 +67,8 @@ public sealed class StudioServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, UploadedSeed> _seeds = new();
     private readonly ConcurrentDictionary<string, Piece> _pieces = new();
     private readonly SemaphoreSlim _compose = new(1);   // one piece at a time: composing and rendering fill the 2 cores
+    private readonly ConcurrentDictionary<string, TrainingRun> _runs = new();
+    private readonly object _trainLock = new();
 
     private StudioServer(WebApplication app, StudioOptions options)
     {
@@ -108,6 +122,15 @@ public sealed class StudioServer : IAsyncDisposable
         _app.MapPost("/api/seeds", UploadSeed).DisableAntiforgery();
         _app.MapPost("/api/generate", Generate);
         _app.MapGet("/api/pieces/{id}/{file}", Download);
+        _app.MapPost("/api/train", Train);
+        _app.MapGet("/api/train", () => Results.Json(_runs.Values.Select(r => new { id = r.Id, model = r.ModelId, finished = r.Finished }), Json));
+        _app.MapGet("/api/train/{id}/events", TrainEvents);
+        _app.MapPost("/api/train/{id}/stop", (string id) =>
+        {
+            if (!_runs.TryGetValue(id, out TrainingRun? run)) return Error(404, $"training '{id}' does not exist");
+            run.Stop();
+            return Results.Json(new { id, stopping = !run.Finished }, Json);
+        });
     }
 
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
@@ -206,7 +229,8 @@ public sealed class StudioServer : IAsyncDisposable
         // one timeline: the seed from 0, the new notes after its last note's start
         double origin = outcome.SeedNotes.Length > 0 ? outcome.SeedNotes[^1].Start : 0;
         Note[] composed = outcome.Notes.Select(n => n with { Start = n.Start + origin, End = n.End + origin }).ToArray();
-        _pieces[id] = new Piece(id, Path.GetDirectoryName(output)!, outcome.SeedNotes, composed);
+        _pieces[id] = new Piece(id, Path.GetDirectoryName(output)!, outcome.SeedNotes, composed, DateTime.UtcNow);
+        Prune();
         string Url(string suffix) => $"/api/pieces/{id}/piece{suffix}";
         var files = new Dictionary<string, string> { ["midi"] = Url(".mid"), ["csv"] = Url(".csv"), ["wav"] = Url(".wav"), ["pianoRoll"] = Url(".pianoroll.png") };
         if (File.Exists(output + ".mp3")) files["mp3"] = Url(".mp3");
@@ -225,6 +249,82 @@ public sealed class StudioServer : IAsyncDisposable
         if (!File.Exists(path)) return Error(404, $"{id}/{file}: no such file");
         string type = ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream");
         return Results.File(path, type, fileDownloadName: file.StartsWith("piece", StringComparison.Ordinal) ? $"cadenza-{id}{file[5..]}" : file, enableRangeProcessing: true);
+    }
+
+    // pieces past the retention time are forgotten and their files removed (the page keeps its notes)
+    private void Prune()
+    {
+        DateTime oldest = DateTime.UtcNow - _options.Retention;
+        foreach (Piece p in _pieces.Values.Where(p => p.Made < oldest).ToList())
+        {
+            if (!_pieces.TryRemove(p.Id, out _)) continue;
+            try { Directory.Delete(p.Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ModelName = new("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+
+    private async Task<IResult> Train(HttpRequest request)
+    {
+        TrainBody? body;
+        try { body = await request.ReadFromJsonAsync<TrainBody>(Json); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            return Error(400, $"the request is not a train body: {e.Message.ReplaceLineEndings(" ")}");
+        }
+        if (body?.Data is null || body.Name is null) return Error(400, "data and name are required");
+        if (!ModelName.IsMatch(body.Name) || body.Name.Contains("..")) return Error(400, $"name '{body.Name}' must be letters, digits, '.', '-' or '_' (a folder name, at most 64)");
+        if (body.Preset is not ("cadenza" or "paper")) return Error(400, $"preset must be cadenza or paper, got '{body.Preset}'");
+        if (body.Epochs is < 1 or > 1000) return Error(400, $"epochs must be 1 to 1000, got {body.Epochs}");
+        string data = Path.GetFullPath(Path.Combine(_options.DataRoots[0], body.Data));
+        if (!_options.DataRoots.Any(r => SafePaths.IsInside(data, r))) return Error(403, $"data '{body.Data}' is not under the folders this server may read");
+        string root = Path.GetFullPath(_options.ModelRoots[0]);
+        string output = Path.Combine(root, body.Name);
+        string modelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) + "/" + body.Name;
+        lock (_trainLock)
+        {
+            if (_runs.Values.FirstOrDefault(r => !r.Finished) is { } running)
+                return Error(409, $"a training is running ({running.ModelId}, id {running.Id}): stop it or wait for it");
+            if (File.Exists(Path.Combine(output, ModelStore.ConfigFile))) return Error(409, $"model '{modelId}' exists already: choose another name");
+            TrainingConfig training = TrainingConfig.Preset(body.Preset);
+            var run = new TrainingRun(Guid.NewGuid().ToString("N")[..12], modelId, new TrainRequest
+            {
+                Source = data, Output = output, Model = ModelConfig.Preset(body.Preset),
+                Training = body.Epochs is { } epochs ? training with { Epochs = epochs } : training,
+            });
+            _runs[run.Id] = run;
+            run.Start();
+            return Results.Json(new { id = run.Id, model = modelId, events = $"/api/train/{run.Id}/events" }, Json, statusCode: 202);
+        }
+    }
+
+    // Server-Sent Events: every event of the run from the first, then each new one as it comes, until the run ends
+    private async Task TrainEvents(string id, HttpContext context)
+    {
+        if (!_runs.TryGetValue(id, out TrainingRun? run))
+        {
+            await Error(404, $"training '{id}' does not exist").ExecuteAsync(context);
+            return;
+        }
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        CancellationToken abort = context.RequestAborted;
+        int sent = 0;
+        try
+        {
+            while (true)
+            {
+                bool finished = run.Finished;
+                var (events, more) = run.Read(sent);
+                foreach (string e in events) await context.Response.WriteAsync($"data: {e}\n\n", abort);
+                sent += events.Count;
+                await context.Response.Body.FlushAsync(abort);
+                if (finished && run.Read(sent).Events.Count == 0) break;
+                await more.WaitAsync(TimeSpan.FromSeconds(15), abort).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (abort.IsCancellationRequested) break;
+            }
+        }
+        catch (OperationCanceledException) { }   // the page went away
     }
 
     // the first note's step counts from the note before it (the seed's last) when there is one

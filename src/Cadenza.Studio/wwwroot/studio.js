@@ -15,15 +15,16 @@ async function api(path, options) {
 
 async function loadModels() {
   state.models = await api("/api/models");
-  const select = $("model");
+  const select = $("model"), chosen = select.value;
   select.replaceChildren(...state.models.map((m) => new Option(m.id, m.id)));
   if (state.models.length === 0) {
     status("no models: train one (./cadenza demo writes out/demo/model), then reload");
     $("generate").disabled = true;
     return;
   }
+  if (state.models.some((m) => m.id === chosen)) select.value = chosen;
   showModel();
-  status("ready");
+  if (!state.busy && !state.current) status("ready");
 }
 
 function currentModel() { return state.models.find((m) => m.id === $("model").value); }
@@ -128,6 +129,7 @@ const NAMES = ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A�
 function drawRoll(piece) {
   const canvas = $("roll"), g = canvas.getContext("2d");
   const all = piece.seedNotes.concat(piece.notes);
+  canvas.dataset.notes = all.length;   // what was drawn, for tests and screen readers
   const W = canvas.width, H = canvas.height, left = 40, bottom = 22;
   g.fillStyle = "#fff"; g.fillRect(0, 0, W, H);
   if (all.length === 0) return;
@@ -155,6 +157,75 @@ function drawRoll(piece) {
   paint(piece.notes, false);
 }
 
+// training: start a run, follow its events (Server-Sent Events), redraw the loss curve after every epoch
+const training = { id: null, source: null, epochs: [] };
+
+async function startTraining() {
+  const body = {
+    data: $("train-data").value, name: $("train-name").value, preset: $("train-preset").value,
+    epochs: Number($("train-epochs").value),
+  };
+  try {
+    const run = await api("/api/train", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    follow(run.id);
+  } catch (e) {
+    $("train-status").textContent = `error: ${e.message}`;
+  }
+}
+
+function follow(id) {
+  training.id = id;
+  training.epochs = [];
+  drawLoss();
+  $("train-start").disabled = true;
+  $("train-stop").disabled = false;
+  const source = new EventSource(`/api/train/${id}/events`);
+  training.source = source;
+  source.onmessage = (m) => {
+    const e = JSON.parse(m.data);
+    const line = $("train-status");
+    if (e.type === "started") line.textContent = `training ${e.model}: ${e.pieces} pieces, ${e.windows.toLocaleString("en")} windows, ${e.parameters.toLocaleString("en")} parameters`;
+    else if (e.type === "progress") line.textContent = `epoch ${e.epoch}, batch ${e.batch}/${e.batches}, ${e.windowsPerSecond.toLocaleString("en")} windows/s, ETA ${Math.round(e.etaSeconds)} s`;
+    else if (e.type === "epoch") { training.epochs.push(e); drawLoss(); line.textContent = `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}` + (e.valLoss == null ? "" : `, val_loss ${e.valLoss.toFixed(4)}`) + (e.improved ? " (best)" : ""); }
+    else if (e.type === "message") line.textContent = e.text;
+    else if (["done", "stopped", "error"].includes(e.type)) {
+      source.close();
+      $("train-start").disabled = false;
+      $("train-stop").disabled = true;
+      line.textContent = e.type === "error" ? `error: ${e.message}` :
+        `${e.type === "done" ? "done" : "stopped (the checkpoint is kept)"}: best ${e.monitor} ${e.bestLoss.toFixed(4)} at epoch ${e.bestEpoch}; ${e.model} is in the model list`;
+      line.dataset.finished = e.type;
+      if (e.type !== "error") loadModels().then(() => { $("model").value = e.model; showModel(); }).catch(() => {});
+    }
+  };
+}
+
+function drawLoss() {
+  const canvas = $("loss"), g = canvas.getContext("2d"), W = canvas.width, H = canvas.height, pad = 36;
+  g.fillStyle = "#fff"; g.fillRect(0, 0, W, H);
+  const points = training.epochs;
+  canvas.dataset.epochs = points.length;
+  if (points.length === 0) return;
+  const values = points.flatMap((p) => [p.loss, p.valLoss]).filter((v) => v != null);
+  const lo = Math.min(...values), hi = Math.max(...values), span = hi - lo || 1;
+  const x = (i) => pad + (points.length === 1 ? 0 : (i / (points.length - 1)) * (W - 2 * pad));
+  const y = (v) => H - pad - ((v - lo) / span) * (H - 2 * pad);
+  g.font = "11px sans-serif"; g.fillStyle = "#666";
+  g.fillText(hi.toFixed(3), 2, pad); g.fillText(lo.toFixed(3), 2, H - pad);
+  g.fillText("epoch", W / 2, H - 8);
+  const line = (key, colour) => {
+    g.strokeStyle = colour; g.lineWidth = 2; g.beginPath();
+    points.forEach((p, i) => { if (p[key] != null) { if (i === 0) g.moveTo(x(i), y(p[key])); else g.lineTo(x(i), y(p[key])); } });
+    g.stroke();
+  };
+  line("loss", "#20304a");
+  line("valLoss", "#c0392b");
+  g.fillStyle = "#20304a"; g.fillText("loss", W - 90, 14);
+  g.fillStyle = "#c0392b"; g.fillText("val_loss", W - 50, 14);
+}
+
+$("train-start").onclick = startTraining;
+$("train-stop").onclick = () => { if (training.id) api(`/api/train/${training.id}/stop`, { method: "POST" }).catch(() => {}); };
 $("model").onchange = showModel;
 $("seed-file").onchange = (e) => { if (e.target.files[0]) uploadSeed(e.target.files[0]); };
 $("generate").onclick = () => compose({});

@@ -73,6 +73,25 @@ public class StudioApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task Generate_ConcurrentRequests_EachGivesTheCliNotes()
+    {
+        var body = new { model = StudioFixture.ModelId, notes = 25, temperature = 0.8, rngSeed = 11, seedWindow = 5 };
+        HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Generate(body)));
+        using var dir = new TempDir();
+        GenerateOutcome cli = GenerateJob.Run(new GenerateRequest
+        {
+            ModelPath = Path.Combine(studio.Models, "tiny", "model"), Output = dir.File("cli"), SeedWindow = 5, Audio = [],
+            Options = new Cadenza.Generation.GenerationOptions { Notes = 25, Temperature = 0.8f, Seed = 11 },
+        });
+        foreach (HttpResponseMessage r in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            int[] pitches = (await Json(r)).GetProperty("notes").EnumerateArray().Select(n => n.GetProperty("pitch").GetInt32()).ToArray();
+            Assert.Equal(cli.Notes.Select(n => n.Pitch), pitches);
+        }
+    }
+
+    [Fact]
     public async Task Continue_SeedsWithTheLastNotesOfThePiece()
     {
         JsonElement first = await Json(await Generate(new { model = StudioFixture.ModelId, notes = 40, seedWindow = 0 }));

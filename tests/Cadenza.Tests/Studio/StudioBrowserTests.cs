@@ -37,6 +37,7 @@ public class StudioBrowserTests(StudioFixture studio) : IClassFixture<StudioFixt
         await page.ClickAsync("#generate");
         await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('done')", null, new() { Timeout = 120_000 });
         Assert.Equal(40, await page.Locator("#notes-table tbody tr").CountAsync());
+        Assert.Equal("65", await page.GetAttributeAsync("#roll", "data-notes"));   // 25 seed notes + 40 composed
 
         // the piano roll: seed notes in their colour, composed notes in red, on a white ground
         var pixels = await page.EvaluateAsync<int[]>("""
@@ -62,10 +63,37 @@ public class StudioBrowserTests(StudioFixture studio) : IClassFixture<StudioFixt
         string midiUrl = (await page.Locator("#downloads a", new() { HasText = "MIDI" }).GetAttributeAsync("href"))!;
         IAPIResponse midi = await page.APIRequest.GetAsync(new Uri(new Uri(studio.Address), midiUrl).ToString());
         Assert.Equal(200, midi.Status);
+        Assert.Equal(40, Cadenza.Midi.MidiReader.Read(await midi.BodyAsync(), "downloaded.mid").Notes.Length);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "studio-screenshot.png"), FullPage = true });
 
         await page.ClickAsync("#continue");
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#history-list li').length === 2", null, new() { Timeout = 120_000 });
         Assert.Contains("(continued)", await page.TextContentAsync("#history-list li:nth-child(2)"));
+
+        // a change of temperature gives another piece
+        await page.FillAsync("#temperature", "0.5");
+        await page.ClickAsync("#generate");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#history-list li').length === 3", null, new() { Timeout = 120_000 });
+        Assert.Contains("temperature 0.5", await page.TextContentAsync("#history-list li:nth-child(3)"));
         Assert.Empty(errors);
+    }
+
+    [ChromiumFact]
+    public async Task Page_TrainAModel_FollowsTheEpochsAndListsTheNewModel()
+    {
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.Browser, Headless = true, Args = ["--no-sandbox"] });
+        IPage page = await browser.NewPageAsync();
+        await page.GotoAsync(studio.Address);
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent === 'ready'");
+        await page.FillAsync("#train-data", "demo");
+        await page.FillAsync("#train-name", "from-the-page");
+        await page.SelectOptionAsync("#train-preset", "paper");
+        await page.FillAsync("#train-epochs", "2");
+        await page.ClickAsync("#train-start");
+        await page.WaitForFunctionAsync("() => document.getElementById('train-status').dataset.finished === 'done'", null, new() { Timeout = 180_000 });
+        Assert.Equal("2", await page.GetAttributeAsync("#loss", "data-epochs"));
+        await page.WaitForFunctionAsync("() => document.getElementById('model').value === 'out/from-the-page'");
+        Assert.Contains("best", await page.TextContentAsync("#train-status"));
     }
 }

@@ -34,7 +34,10 @@ public sealed class StudioFixture : IAsyncLifetime
             Training = TrainingConfig.Preset("paper") with { Epochs = 1, Threads = 1 },
         };
         TrainJob.Run(TrainJob.Prepare(request));
-        _server = StudioServer.Create(new StudioOptions { Port = 0, ModelRoots = [Models], WorkDirectory = Path.Combine(_dir.Path, "work"), MaxUploadBytes = 256 << 10 });
+        _server = StudioServer.Create(new StudioOptions
+        {
+            Port = 0, ModelRoots = [Models], DataRoots = [Path.GetDirectoryName(Paths.Demo)!], WorkDirectory = Path.Combine(_dir.Path, "work"), MaxUploadBytes = 256 << 10,
+        });
         await _server.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri(_server.Address), Timeout = TimeSpan.FromSeconds(120) };
     }
