@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cadenza.Audio;
+using Cadenza.Evaluation;
 using Cadenza.Generation;
 using Cadenza.Midi;
 using Cadenza.Model;
@@ -39,6 +40,9 @@ public sealed record GenerateBody(string? Model, int Notes = 120, float Temperat
 /// <param name="Preset">cadenza or paper.</param>
 /// <param name="Epochs">Most epochs (early stopping may end sooner); null: the preset's.</param>
 public sealed record TrainBody(string? Data, string? Name, string Preset = "cadenza", int? Epochs = null);
+
+/// <summary>What <c>POST /api/eval</c> takes: the model, the held-out music (null: the validation files recorded with the model) and the generation to compare.</summary>
+public sealed record EvalBody(string? Model, string? Data = null, int Seeds = 5, int Notes = 120, float Temperature = 1, ulong RngSeed = 42);
 
 /// <summary>One note as the page draws and lists it.</summary>
 public sealed record NoteJson(int Pitch, double Start, double End, double Step, double Duration, int Velocity);
@@ -123,6 +127,7 @@ public sealed class StudioServer : IAsyncDisposable
         _app.MapPost("/api/generate", Generate);
         _app.MapGet("/api/pieces/{id}/{file}", Download);
         _app.MapPost("/api/train", Train);
+        _app.MapPost("/api/eval", Evaluate);
         _app.MapGet("/api/train", () => Results.Json(_runs.Values.Select(r => new { id = r.Id, model = r.ModelId, finished = r.Finished }), Json));
         _app.MapGet("/api/train/{id}/events", TrainEvents);
         _app.MapPost("/api/train/{id}/stop", (string id) =>
@@ -260,6 +265,44 @@ public sealed class StudioServer : IAsyncDisposable
             if (!_pieces.TryRemove(p.Id, out _)) continue;
             try { Directory.Delete(p.Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    private async Task<IResult> Evaluate(HttpRequest request)
+    {
+        EvalBody? body;
+        try { body = await request.ReadFromJsonAsync<EvalBody>(Json); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            return Error(400, $"the request is not an eval body: {e.Message.ReplaceLineEndings(" ")}");
+        }
+        if (body?.Model is null) return Error(400, "model is missing");
+        if (body.Seeds is < 0 or > 50) return Error(400, $"seeds must be 0 to 50, got {body.Seeds}");
+        if (body.Notes < 1 || body.Notes > _options.MaxNotes) return Error(400, $"notes must be 1 to {_options.MaxNotes}, got {body.Notes}");
+        string? folder = _catalog.Resolve(body.Model);
+        if (folder is null) return Error(403, $"model '{body.Model}' is not a model under the folders this server may read");
+        string? data = null;
+        if (!string.IsNullOrWhiteSpace(body.Data))
+        {
+            data = Path.GetFullPath(Path.Combine(_options.DataRoots[0], body.Data));
+            if (!_options.DataRoots.Any(r => SafePaths.IsInside(data, r))) return Error(403, $"data '{body.Data}' is not under the folders this server may read");
+        }
+        string id = Guid.NewGuid().ToString("N")[..12];
+        string results = Path.Combine(_options.WorkDirectory, "pieces", id);
+        var job = new EvalRequest
+        {
+            ModelPath = folder, Data = data, Seeds = body.Seeds, Notes = body.Notes, Temperature = body.Temperature, RngSeed = body.RngSeed,
+            PlotPath = Path.Combine(results, "eval.png"),
+        };
+        EvalOutcome outcome;
+        await _compose.WaitAsync(request.HttpContext.RequestAborted);
+        try { outcome = await Task.Run(() => EvalJob.Run(job)); }
+        catch (Exception e) when (e is EvaluationException or GenerationException or ModelFormatException or Cadenza.Corpus.CorpusException or MidiFormatException)
+        {
+            return Error(400, e.Message);
+        }
+        finally { _compose.Release(); }
+        _pieces[id] = new Piece(id, results, [], [], DateTime.UtcNow);   // its picture is served like a piece's files
+        return Results.Json(new { id, report = outcome.Report.ToJson(), plot = $"/api/pieces/{id}/eval.png" }, Json);
     }
 
     private static readonly System.Text.RegularExpressions.Regex ModelName = new("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");

@@ -224,6 +224,42 @@ function drawLoss() {
   g.fillStyle = "#c0392b"; g.fillText("val_loss", W - 50, 14);
 }
 
+// evaluation: eval's tables for the chosen model, against the count models and the held-out music
+async function evaluate() {
+  const body = { model: $("model").value, seeds: Number($("eval-seeds").value) };
+  if ($("eval-data").value.trim()) body.data = $("eval-data").value.trim();
+  $("eval-status").textContent = "evaluating…";
+  $("eval-start").disabled = true;
+  try {
+    const e = await api("/api/eval", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const r = e.report, h = r.heldout_loss || {}, c = (r.baselines && r.baselines.counts) || {}, g = r.generated || {}, held = r.heldout || {}, j = r.jsd || {};
+    const f = (v, d = 3) => (v == null ? "–" : Number(v).toFixed(d));
+    const rows = [
+      ["pitch NLL, nats/note", f(h.pitch_nll_nats), f(c.pitch && c.pitch.unigram_nats), f(c.pitch && c.pitch.copy_nats), ""],
+      ["step cross-entropy, nats", f(h.step_nll_nats), f(c.step && c.step.unigram_nats), f(c.step && c.step.copy_nats), ""],
+      ["duration cross-entropy, nats", f(h.duration_nll_nats), f(c.duration && c.duration.unigram_nats), f(c.duration && c.duration.copy_nats), ""],
+      ["generated: step / duration / pitch-class JSD", `${f(j.step)} / ${f(j.duration)} / ${f(j.pitch_class)}`, "", "", ""],
+      ["generated: zero steps (chords)", f(g.zero_step_share, 2), "", "", f(held.zero_step_share, 2)],
+      ["generated: notes per second", f(g.notes_per_second, 1), "", "", f(held.notes_per_second, 1)],
+      ["generated: longest run of one pitch", g.longest_pitch_run == null ? "–" : g.longest_pitch_run, "", "", held.longest_pitch_run == null ? "–" : held.longest_pitch_run],
+    ];
+    $("eval-table").tBodies[0].replaceChildren(...rows.map((cells) => {
+      const tr = document.createElement("tr");
+      for (const v of cells) { const td = document.createElement("td"); td.textContent = v; tr.append(td); }
+      return tr;
+    }));
+    $("eval-plot").src = e.plot;
+    $("eval-plot").hidden = false;
+    $("eval-status").textContent = `held-out music: ${r.heldout_source}` + ((r.warnings || []).length ? `\n${r.warnings.join("\n")}` : "");
+    $("eval-status").dataset.done = "1";
+  } catch (err) {
+    $("eval-status").textContent = `error: ${err.message}`;
+  } finally {
+    $("eval-start").disabled = false;
+  }
+}
+
+$("eval-start").onclick = evaluate;
 $("train-start").onclick = startTraining;
 $("train-stop").onclick = () => { if (training.id) api(`/api/train/${training.id}/stop`, { method: "POST" }).catch(() => {}); };
 $("model").onchange = showModel;

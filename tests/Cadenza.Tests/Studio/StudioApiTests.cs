@@ -162,6 +162,22 @@ public class StudioApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task Eval_OnAHeldOutFolder_GivesEvalsReportAndItsPicture()
+    {
+        HttpResponseMessage response = await studio.Http.PostAsJsonAsync("api/eval", new { model = StudioFixture.ModelId, data = "demo", seeds = 1, notes = 20 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement e = await Json(response);
+        JsonElement report = e.GetProperty("report");
+        Assert.True(report.GetProperty("heldout_loss").GetProperty("pitch_nll_nats").GetDouble() > 0);
+        Assert.Equal(1, report.GetProperty("generated").GetProperty("pieces").GetInt32());
+        Assert.Contains("demo", report.GetProperty("heldout_source").GetString());
+        var png = await studio.Http.GetAsync(e.GetProperty("plot").GetString()!.TrimStart('/'));
+        Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("is not under the folders this server may read", await Error(await studio.Http.PostAsJsonAsync("api/eval", new { model = StudioFixture.ModelId, data = "/etc" }), HttpStatusCode.Forbidden));
+        Assert.Contains("seeds must be 0 to 50", await Error(await studio.Http.PostAsJsonAsync("api/eval", new { model = StudioFixture.ModelId, seeds = 99 }), HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
     public async Task Page_IsServedFromTheAssembly_AndTheServerListensOnLoopback()
     {
         Assert.StartsWith("http://127.0.0.1:", studio.Address);

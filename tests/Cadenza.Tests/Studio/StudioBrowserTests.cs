@@ -75,6 +75,13 @@ public class StudioBrowserTests(StudioFixture studio) : IClassFixture<StudioFixt
         await page.ClickAsync("#generate");
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#history-list li').length === 3", null, new() { Timeout = 120_000 });
         Assert.Contains("temperature 0.5", await page.TextContentAsync("#history-list li:nth-child(3)"));
+
+        // eval's tables for the model, on its recorded validation files
+        await page.FillAsync("#eval-seeds", "1");
+        await page.ClickAsync("#eval-start");
+        await page.WaitForFunctionAsync("() => document.getElementById('eval-status').dataset.done === '1'", null, new() { Timeout = 120_000 });
+        Assert.Equal(7, await page.Locator("#eval-table tbody tr").CountAsync());
+        Assert.Contains("pitch NLL", await page.TextContentAsync("#eval-table tbody tr:first-child"));
         Assert.Empty(errors);
     }
 
