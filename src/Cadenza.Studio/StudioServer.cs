@@ -111,6 +111,9 @@ public sealed class StudioServer : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        // a training still running is stopped as Ctrl+C stops one: after its batch, with the checkpoint written
+        foreach (TrainingRun run in _runs.Values.Where(r => !r.Finished)) run.Stop();
+        await Task.WhenAny(Task.WhenAll(_runs.Values.Select(r => r.Done)), Task.Delay(TimeSpan.FromSeconds(60)));
         await _app.StopAsync();
         await _app.DisposeAsync();
         try { Directory.Delete(_options.WorkDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -43,8 +43,11 @@ internal sealed class TrainingRun : ITrainingObserver
     /// <summary>True once the run has ended (done, stopped or failed).</summary>
     public bool Finished { get; private set; }
 
+    /// <summary>Completes when the run has ended.</summary>
+    public Task Done { get; private set; } = Task.CompletedTask;
+
     /// <summary>Starts the run on a worker thread.</summary>
-    public void Start() => _ = Task.Run(Work);
+    public void Start() => Done = Task.Run(Work);
 
     /// <summary>Asks the run to stop after the current batch; the checkpoint is written, as with Ctrl+C.</summary>
     public void Stop() => _stop.Cancel();

@@ -11,7 +11,8 @@ public sealed class FolderLockedException(string message) : IOException(message)
 /// The exclusion itself is a byte-range lock the kernel holds for the process (<see cref="FileStream.Lock"/>): it
 /// disappears when the holder dies however it dies, so a stale lock left by a killed run is simply taken over, and
 /// two processes racing for a stale lock cannot both win, as they could by reading and rewriting a process id. The
-/// range lies past the text, so that the holder's line stays readable for the message. The file is emptied, not
+/// range lies past the text, so that the holder's line stays readable for the message. (On macOS, where .NET has no
+/// byte-range locks, only the in-process table applies.) The file is emptied, not
 /// deleted, on release: deleting it would let a process that opened it just before lock a file no one else sees.
 /// Byte-range locks belong to the process, so holders inside one process (two trainings started by one server)
 /// are kept apart by a table of the folders this process holds.
@@ -56,7 +57,7 @@ public sealed class FolderLock : IDisposable
             {
                 try
                 {
-                    file.Lock(LockedByte, 1);
+                    if (!OperatingSystem.IsMacOS()) file.Lock(LockedByte, 1);
                 }
                 catch (IOException)
                 {
@@ -97,7 +98,7 @@ public sealed class FolderLock : IDisposable
         try
         {
             _file.SetLength(0);
-            _file.Unlock(LockedByte, 1);
+            if (!OperatingSystem.IsMacOS()) _file.Unlock(LockedByte, 1);
         }
         catch (IOException)
         {
