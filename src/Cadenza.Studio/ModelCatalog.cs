@@ -33,13 +33,14 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
     /// <summary>The folder of the model named <paramref name="id"/>, or null when no allowed root holds it (a path outside, a symlink out, no such model).</summary>
     public string? Resolve(string id)
     {
-        if (string.IsNullOrWhiteSpace(id) || Path.IsPathRooted(id)) return null;
+        if (string.IsNullOrWhiteSpace(id) || Path.IsPathRooted(id) || id.Contains('\0')) return null;
         foreach (string root in roots)
         {
             string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(root));
             if (!id.StartsWith(name + "/", StringComparison.Ordinal)) continue;
             string folder = Path.GetFullPath(Path.Combine(root, id[(name.Length + 1)..]));
-            if (SafePaths.IsInside(folder, root) && File.Exists(Path.Combine(folder, ModelStore.ConfigFile))) return folder;
+            // the resolved path is the one used: a link swapped in after the check cannot lead elsewhere
+            if (SafePaths.IsInside(folder, root) && SafePaths.Resolve(folder) is { } real && File.Exists(Path.Combine(real, ModelStore.ConfigFile))) return real;
         }
         return null;
     }
@@ -72,7 +73,7 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
             var seeds = (corpus?["seeds"]?.AsArray() ?? []).Select((s, i) => new SeedWindowInfo(i, s?["file"]?.GetValue<string>() ?? "", s?["note"]?.GetValue<int>() ?? 0)).ToList();
             return new CatalogModel(id, preset, parameters, source, best, seeds);
         }
-        catch (Exception e) when (e is ModelFormatException or IOException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is ModelFormatException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
         {
             return null;   // a folder being written or damaged is left out of the list, not an error of the page
         }

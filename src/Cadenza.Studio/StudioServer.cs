@@ -48,7 +48,7 @@ public sealed record EvalBody(string? Model, string? Data = null, int Seeds = 5,
 public sealed record NoteJson(int Pitch, double Start, double End, double Step, double Duration, int Velocity);
 
 /// <summary>An uploaded seed file: its name and notes.</summary>
-internal sealed record UploadedSeed(string Name, string Path, Note[] Notes);
+internal sealed record UploadedSeed(string Name, string Path, Note[] Notes, DateTime Made);
 
 /// <summary>A composed piece the server keeps for downloads and continuations: the seed and the new notes in one timeline.</summary>
 internal sealed record Piece(string Id, string Folder, Note[] Seed, Note[] Notes, DateTime Made);
@@ -94,7 +94,10 @@ public sealed class StudioServer : IAsyncDisposable
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxUploadBytes + (64 << 10));
         var server = new StudioServer(builder.Build(), options);
+        server.Guard();
         server.Map();
+        // Ctrl+C or StopAsync: trainings stop after their batch, with the checkpoint written, and the event streams end
+        server._app.Lifetime.ApplicationStopping.Register(() => { foreach (TrainingRun run in server._runs.Values) run.Stop(); });
         return server;
     }
 
@@ -120,6 +123,37 @@ public sealed class StudioServer : IAsyncDisposable
     }
 
     private static IResult Error(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
+
+    // A page on another site must not drive this server through the user's browser: cross-site requests are refused
+    // (browsers send Sec-Fetch-Site), and on the loopback interface only loopback host names are answered, so a
+    // DNS-rebinding name that resolves to 127.0.0.1 gets nothing.
+    private void Guard()
+    {
+        bool loopback = _options.Host is "127.0.0.1" or "localhost" or "::1" or "[::1]";
+        _app.Use(async (context, next) =>
+        {
+            string host = context.Request.Host.Host;
+            if (loopback && host is not ("127.0.0.1" or "localhost" or "::1" or "[::1]"))
+            {
+                await Error(403, $"host '{host}' is not this machine's loopback name").ExecuteAsync(context);
+                return;
+            }
+            if (context.Request.Headers["Sec-Fetch-Site"].ToString() == "cross-site")
+            {
+                await Error(403, "requests from other sites are refused").ExecuteAsync(context);
+                return;
+            }
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && !context.Response.HasStarted)
+            {
+                // a full or unwritable work folder: one line, and the server goes on
+                await Error(500, e.Message.ReplaceLineEndings(" ")).ExecuteAsync(context);
+            }
+        });
+    }
 
     private void Map()
     {
@@ -177,7 +211,8 @@ public sealed class StudioServer : IAsyncDisposable
         string path = Path.Combine(_options.WorkDirectory, "seeds", id + ".mid");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, bytes);
-        _seeds[id] = new UploadedSeed(name, path, midi.Notes);
+        _seeds[id] = new UploadedSeed(name, path, midi.Notes, DateTime.UtcNow);
+        Prune();
         return Results.Json(new
         {
             id, name, count = midi.Notes.Length,
@@ -268,6 +303,11 @@ public sealed class StudioServer : IAsyncDisposable
             if (!_pieces.TryRemove(p.Id, out _)) continue;
             try { Directory.Delete(p.Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+        foreach (UploadedSeed s in _seeds.Where(s => s.Value.Made < oldest).Select(s => s.Value).ToList())
+        {
+            foreach (var (key, value) in _seeds) if (value == s) _seeds.TryRemove(key, out _);
+            try { File.Delete(s.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 
     private async Task<IResult> Evaluate(HttpRequest request)
@@ -286,8 +326,10 @@ public sealed class StudioServer : IAsyncDisposable
         string? data = null;
         if (!string.IsNullOrWhiteSpace(body.Data))
         {
+            if (body.Data.Contains('\0')) return Error(400, "data holds a NUL character");
             data = Path.GetFullPath(Path.Combine(_options.DataRoots[0], body.Data));
             if (!_options.DataRoots.Any(r => SafePaths.IsInside(data, r))) return Error(403, $"data '{body.Data}' is not under the folders this server may read");
+            data = SafePaths.Resolve(data) ?? data;
         }
         string id = Guid.NewGuid().ToString("N")[..12];
         string results = Path.Combine(_options.WorkDirectory, "pieces", id);
@@ -322,11 +364,14 @@ public sealed class StudioServer : IAsyncDisposable
         if (!ModelName.IsMatch(body.Name) || body.Name.Contains("..")) return Error(400, $"name '{body.Name}' must be letters, digits, '.', '-' or '_' (a folder name, at most 64)");
         if (body.Preset is not ("cadenza" or "paper")) return Error(400, $"preset must be cadenza or paper, got '{body.Preset}'");
         if (body.Epochs is < 1 or > 1000) return Error(400, $"epochs must be 1 to 1000, got {body.Epochs}");
+        if (body.Data.Contains('\0')) return Error(400, "data holds a NUL character");
         string data = Path.GetFullPath(Path.Combine(_options.DataRoots[0], body.Data));
         if (!_options.DataRoots.Any(r => SafePaths.IsInside(data, r))) return Error(403, $"data '{body.Data}' is not under the folders this server may read");
+        data = SafePaths.Resolve(data) ?? data;   // the path checked is the path read
         string root = Path.GetFullPath(_options.ModelRoots[0]);
         string output = Path.Combine(root, body.Name);
         string modelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) + "/" + body.Name;
+        if (_app.Lifetime.ApplicationStopping.IsCancellationRequested) return Error(503, "the server is stopping");
         lock (_trainLock)
         {
             if (_runs.Values.FirstOrDefault(r => !r.Finished) is { } running)
@@ -354,7 +399,8 @@ public sealed class StudioServer : IAsyncDisposable
         }
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
-        CancellationToken abort = context.RequestAborted;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _app.Lifetime.ApplicationStopping);
+        CancellationToken abort = linked.Token;
         int sent = 0;
         try
         {
@@ -366,8 +412,10 @@ public sealed class StudioServer : IAsyncDisposable
                 sent += events.Count;
                 await context.Response.Body.FlushAsync(abort);
                 if (finished && run.Read(sent).Events.Count == 0) break;
-                await more.WaitAsync(TimeSpan.FromSeconds(15), abort).ContinueWith(_ => { }, TaskScheduler.Default);
+                Task waited = more.WaitAsync(TimeSpan.FromSeconds(15), abort);
+                await waited.ContinueWith(_ => { }, TaskScheduler.Default);
                 if (abort.IsCancellationRequested) break;
+                if (!waited.IsCompletedSuccessfully) await context.Response.WriteAsync(": ping\n\n", abort);   // finds a page that went away
             }
         }
         catch (OperationCanceledException) { }   // the page went away

@@ -60,7 +60,7 @@ internal sealed class TrainingRun : ITrainingObserver
             _epochs = Request.Training.Epochs;
             Add(new { type = "started", model = ModelId, pieces = prepared.TrainFiles.Count, windows = prepared.TrainWindows.Count, epochs = _epochs, parameters = prepared.Model.ParameterCount });
             TrainingResult result = TrainJob.Run(prepared, this, _stop.Token);
-            Add(new { type = result.Cancelled ? "stopped" : "done", model = ModelId, bestEpoch = result.BestEpoch, bestLoss = result.BestLoss, monitor = result.Monitor });
+            Add(new { type = result.Cancelled ? "stopped" : "done", model = ModelId, bestEpoch = result.BestEpoch, bestLoss = Finite(result.BestLoss), monitor = result.Monitor });
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -95,7 +95,10 @@ internal sealed class TrainingRun : ITrainingObserver
     }
 
     void ITrainingObserver.EpochDone(EpochRecord record, bool improved) =>
-        Add(new { type = "epoch", epoch = record.Epoch, loss = record.Loss, valLoss = record.HasValidation ? record.ValLoss : (double?)null, seconds = Math.Round(record.Seconds, 2), improved });
+        Add(new { type = "epoch", epoch = record.Epoch, loss = Finite(record.Loss), valLoss = record.HasValidation ? Finite(record.ValLoss) : null, seconds = Math.Round(record.Seconds, 2), improved });
+
+    // JSON has no infinity or NaN: a run stopped before its first epoch has no best loss yet, a diverged one a NaN
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     void ITrainingObserver.Message(string text) => Add(new { type = "message", text });
 

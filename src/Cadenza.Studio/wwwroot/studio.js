@@ -22,6 +22,7 @@ async function loadModels() {
     $("generate").disabled = true;
     return;
   }
+  $("generate").disabled = state.busy;
   if (state.models.some((m) => m.id === chosen)) select.value = chosen;
   showModel();
   if (!state.busy && !state.current) status("ready");
@@ -184,16 +185,18 @@ function follow(id) {
   source.onmessage = (m) => {
     const e = JSON.parse(m.data);
     const line = $("train-status");
+    if (e.type === "started") training.epochs = [];   // a reconnect replays the run from its start
     if (e.type === "started") line.textContent = `training ${e.model}: ${e.pieces} pieces, ${e.windows.toLocaleString("en")} windows, ${e.parameters.toLocaleString("en")} parameters`;
     else if (e.type === "progress") line.textContent = `epoch ${e.epoch}, batch ${e.batch}/${e.batches}, ${e.windowsPerSecond.toLocaleString("en")} windows/s, ETA ${Math.round(e.etaSeconds)} s`;
-    else if (e.type === "epoch") { training.epochs.push(e); drawLoss(); line.textContent = `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}` + (e.valLoss == null ? "" : `, val_loss ${e.valLoss.toFixed(4)}`) + (e.improved ? " (best)" : ""); }
+    else if (e.type === "epoch") { training.epochs.push(e); drawLoss(); line.textContent = `epoch ${e.epoch}: loss ${e.loss == null ? "–" : e.loss.toFixed(4)}` + (e.valLoss == null ? "" : `, val_loss ${e.valLoss.toFixed(4)}`) + (e.improved ? " (best)" : ""); }
     else if (e.type === "message") line.textContent = e.text;
     else if (["done", "stopped", "error"].includes(e.type)) {
       source.close();
       $("train-start").disabled = false;
       $("train-stop").disabled = true;
       line.textContent = e.type === "error" ? `error: ${e.message}` :
-        `${e.type === "done" ? "done" : "stopped (the checkpoint is kept)"}: best ${e.monitor} ${e.bestLoss.toFixed(4)} at epoch ${e.bestEpoch}; ${e.model} is in the model list`;
+        `${e.type === "done" ? "done" : "stopped (the checkpoint is kept)"}: ` +
+        (e.bestLoss == null ? "no epoch finished" : `best ${e.monitor} ${e.bestLoss.toFixed(4)} at epoch ${e.bestEpoch}`) + `; ${e.model} is in the model list`;
       line.dataset.finished = e.type;
       if (e.type !== "error") loadModels().then(() => { $("model").value = e.model; showModel(); }).catch(() => {});
     }

@@ -18,6 +18,7 @@ public static class StrictJson
     {
         try
         {
+            if (utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];   // a UTF-8 byte-order mark, as some editors save
             JsonObject root = JsonNode.Parse(utf8)?.AsObject() ?? throw new JsonException("empty (null)");
             Touch(root);
             return root;

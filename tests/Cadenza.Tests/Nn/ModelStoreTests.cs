@@ -91,4 +91,16 @@ public class ModelStoreTests
         Assert.Equal(new[] { 1, 2 }, tensors["c"].Shape);
         Assert.Equal(new[] { 0.1f, float.PositiveInfinity }, tensors["d"].Values);
     }
+
+    [Fact]
+    public void Load_ConfigSavedWithAByteOrderMark_Loads()
+    {
+        // editors that save "UTF-8 with BOM" put EF BB BF first; File.ReadAllText drops it, a byte parser must too
+        using var dir = new TempDir();
+        MusicModel model = KerasFixtures.Model();
+        ModelStore.Save(model, dir.Path);
+        string config = dir.File(ModelStore.ConfigFile);
+        File.WriteAllBytes(config, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(config)]);
+        Assert.Equal(model.Parameters.Values, ModelStore.Load(dir.Path).Parameters.Values);
+    }
 }

@@ -178,6 +178,20 @@ public class StudioApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task Requests_FromAnotherSiteOrForeignHostName_403()
+    {
+        using var crossSite = new HttpRequestMessage(HttpMethod.Get, "api/models");
+        crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");
+        Assert.Contains("other sites", await Error(await studio.Http.SendAsync(crossSite), HttpStatusCode.Forbidden));
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "api/models");
+        rebound.Headers.Host = "attacker.example";   // a DNS-rebinding name that resolves to 127.0.0.1
+        Assert.Contains("attacker.example", await Error(await studio.Http.SendAsync(rebound), HttpStatusCode.Forbidden));
+        using var sameOrigin = new HttpRequestMessage(HttpMethod.Get, "api/models");
+        sameOrigin.Headers.Add("Sec-Fetch-Site", "same-origin");
+        Assert.Equal(HttpStatusCode.OK, (await studio.Http.SendAsync(sameOrigin)).StatusCode);
+    }
+
+    [Fact]
     public async Task Page_IsServedFromTheAssembly_AndTheServerListensOnLoopback()
     {
         Assert.StartsWith("http://127.0.0.1:", studio.Address);

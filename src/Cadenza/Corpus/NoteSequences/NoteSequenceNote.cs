@@ -45,8 +45,8 @@ internal struct NoteSequenceNote
         }
         long velocity = Math.Clamp(Velocity, 1, MidiMax);
         if (velocity != Velocity) repairs.Velocities++;
-        bool inRange = Program is >= 0 and <= MidiMax && Instrument is >= 0 and <= int.MaxValue;
-        if (!inRange) repairs.Programs++;
-        return new Note((int)Pitch, StartTime, EndTime, (int)velocity, inRange ? (int)Program : 0, IsDrum, inRange ? (int)Instrument : 0);
+        bool programOk = Program is >= 0 and <= MidiMax, instrumentOk = Instrument is >= 0 and <= int.MaxValue;
+        if (!programOk || !instrumentOk) repairs.Programs++;
+        return new Note((int)Pitch, StartTime, EndTime, (int)velocity, programOk ? (int)Program : 0, IsDrum, instrumentOk ? (int)Instrument : 0);
     }
 }
