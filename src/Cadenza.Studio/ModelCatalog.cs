@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cadenza.Common;
 using Cadenza.Model;
 
 namespace Cadenza.Studio;

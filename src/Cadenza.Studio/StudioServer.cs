@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cadenza.Audio;
+using Cadenza.Common;
 using Cadenza.Evaluation;
 using Cadenza.Generation;
 using Cadenza.Midi;

@@ -46,7 +46,8 @@ public sealed class FolderLock : IDisposable
     public static FolderLock Acquire(string folder, string command)
     {
         Directory.CreateDirectory(folder);
-        string path = Path.GetFullPath(Path.Combine(folder, FileName));
+        // keyed by the resolved folder: two names of one folder (a symlink) are one folder to the table as to the kernel
+        string path = Path.Combine(SafePaths.Resolve(folder) ?? Path.GetFullPath(folder), FileName);
         using var process = Process.GetCurrentProcess();
         string line = $"{command} (process {Environment.ProcessId}, started {process.StartTime.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC)";
         lock (HeldHere)

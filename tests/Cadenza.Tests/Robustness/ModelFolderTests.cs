@@ -25,6 +25,17 @@ public class ModelFolderTests
     }
 
     [Fact]
+    public void Acquire_TheSameFolderByASymlink_IsTheSameLock()
+    {
+        using var dir = new TempDir();
+        string real = Path.Combine(dir.Path, "model"), link = Path.Combine(dir.Path, "link");
+        Directory.CreateDirectory(real);
+        Directory.CreateSymbolicLink(link, real);
+        using FolderLock held = FolderLock.Acquire(real, "cadenza train");
+        Assert.Throws<FolderLockedException>(() => FolderLock.Acquire(link, "cadenza train"));
+    }
+
+    [Fact]
     public void Acquire_LockFileOfADeadProcess_TakenOver()
     {
         using var dir = new TempDir();

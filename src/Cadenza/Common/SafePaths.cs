@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace Cadenza.Studio;
+namespace Cadenza.Common;
 
-/// <summary>Decides whether a path a client names lies inside a folder the server may read, symlinks resolved.</summary>
+/// <summary>Paths as the kernel resolves them (symlinks and <c>..</c> gone): whether a path a client names lies inside an allowed folder, and one name per folder.</summary>
 /// <remarks>
 /// <see cref="Path.GetFullPath(string)"/> removes <c>..</c> but keeps symlinks, and a link inside an allowed folder
 /// may point anywhere: the check compares the paths the kernel resolves (<c>realpath(3)</c>).
 /// </remarks>
-internal static partial class SafePaths
+public static partial class SafePaths
 {
     [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr RealPath(string path, IntPtr resolved);
