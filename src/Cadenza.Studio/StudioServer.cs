@@ -48,8 +48,8 @@ public sealed record EvalBody(string? Model, string? Data = null, int Seeds = 5,
 /// <summary>One note as the page draws and lists it.</summary>
 public sealed record NoteJson(int Pitch, double Start, double End, double Step, double Duration, int Velocity);
 
-/// <summary>An uploaded seed file: its name and notes.</summary>
-internal sealed record UploadedSeed(string Name, string Path, Note[] Notes, DateTime Made);
+/// <summary>An uploaded seed file: its name as uploaded and where the server keeps it.</summary>
+internal sealed record UploadedSeed(string Name, string Path, DateTime Made);
 
 /// <summary>A composed piece the server keeps for downloads and continuations: the seed and the new notes in one timeline.</summary>
 internal sealed record Piece(string Id, string Folder, Note[] Seed, Note[] Notes, DateTime Made);
@@ -124,6 +124,40 @@ public sealed class StudioServer : IAsyncDisposable
     }
 
     private static IResult Error(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..12];
+
+    // the request's JSON body, or the 400 saying why it is not one
+    private static async Task<(T? Body, IResult? Refused)> ReadBody<T>(HttpRequest request, string what) where T : class
+    {
+        try { return (await request.ReadFromJsonAsync<T>(Json), null); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            return (null, Error(400, $"the request is not a {what} body: {e.Message.ReplaceLineEndings(" ")}"));
+        }
+    }
+
+    // the folder of a model the page names, or the 403 when no allowed root holds it
+    private (string? Folder, IResult? Refused) ModelFolder(string id) =>
+        _catalog.Resolve(id) is { } folder ? (folder, null) : (null, Error(403, $"model '{id}' is not a model under the folders this server may read"));
+
+    // a corpus the page names, relative to the first data folder or absolute: the resolved path, which is the one
+    // checked and the one read, or the 400/403 that refuses it
+    private (string? Path, IResult? Refused) DataFolder(string given)
+    {
+        if (given.Contains('\0')) return (null, Error(400, "data holds a NUL character"));
+        string data = Path.GetFullPath(Path.Combine(_options.DataRoots[0], given));
+        if (!_options.DataRoots.Any(r => SafePaths.IsInside(data, r))) return (null, Error(403, $"data '{given}' is not under the folders this server may read"));
+        return (SafePaths.Resolve(data) ?? data, null);
+    }
+
+    // composing, rendering and evaluating fill the 2 cores: one such job at a time, off the request thread
+    private async Task<T> OneAtATime<T>(Func<T> work, CancellationToken cancel)
+    {
+        await _compose.WaitAsync(cancel);
+        try { return await Task.Run(work); }
+        finally { _compose.Release(); }
+    }
 
     // A page on another site must not drive this server through the user's browser: cross-site requests are refused
     // (browsers send Sec-Fetch-Site), and on the loopback interface only loopback host names are answered, so a
@@ -207,12 +241,12 @@ public sealed class StudioServer : IAsyncDisposable
         try { midi = MidiReader.Read(bytes, name); }
         catch (MidiFormatException e) { return Error(400, e.Message); }   // the CLI's own one-line message
         if (midi.Notes.Length == 0) return Error(400, $"{name}: no notes (drums only or empty)");
-        string id = Guid.NewGuid().ToString("N")[..12];
+        string id = NewId();
         // kept as a file: generation then reads it exactly as `generate --seed-midi` does
         string path = Path.Combine(_options.WorkDirectory, "seeds", id + ".mid");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, bytes);
-        _seeds[id] = new UploadedSeed(name, path, midi.Notes, DateTime.UtcNow);
+        _seeds[id] = new UploadedSeed(name, path, DateTime.UtcNow);
         Prune();
         return Results.Json(new
         {
@@ -224,19 +258,15 @@ public sealed class StudioServer : IAsyncDisposable
 
     private async Task<IResult> Generate(HttpRequest request)
     {
-        GenerateBody? body;
-        try { body = await request.ReadFromJsonAsync<GenerateBody>(Json); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
-        {
-            return Error(400, $"the request is not a generate body: {e.Message.ReplaceLineEndings(" ")}");
-        }
+        var (body, refused) = await ReadBody<GenerateBody>(request, "generate");
+        if (refused != null) return refused;
         if (body is null) return Error(400, "empty request");
         if (body.Notes < 1 || body.Notes > _options.MaxNotes) return Error(400, $"notes must be 1 to {_options.MaxNotes}, got {body.Notes}");
         if (!(body.Temperature >= 0 && body.Temperature <= 10)) return Error(400, $"temperature must be 0 to 10, got {body.Temperature}");
         if (body.TopK is < 0 or > 128) return Error(400, $"topK must be 0 (off) to 128, got {body.TopK}");
         if (body.Model is null) return Error(400, "model is missing");
-        string? folder = _catalog.Resolve(body.Model);
-        if (folder is null) return Error(403, $"model '{body.Model}' is not a model under the folders this server may read");
+        var (folder, outside) = ModelFolder(body.Model);
+        if (outside != null) return outside;
         if (new[] { body.SeedWindow is not null, body.SeedUpload is not null, body.Continue is not null }.Count(b => b) > 1)
             return Error(400, "give one seed: seedWindow, seedUpload or continue");
 
@@ -248,11 +278,11 @@ public sealed class StudioServer : IAsyncDisposable
             if (!_pieces.TryGetValue(previous, out Piece? piece)) return Error(400, $"continue '{previous}' is not a piece of this server");
             seedNotes = [.. piece.Seed, .. piece.Notes];
         }
-        string id = Guid.NewGuid().ToString("N")[..12];
+        string id = NewId();
         string output = Path.Combine(_options.WorkDirectory, "pieces", id, "piece");
         var job = new GenerateRequest
         {
-            ModelPath = folder,
+            ModelPath = folder!,
             Output = output,
             SeedNotes = seedNotes,
             SeedMidi = uploaded?.Path,
@@ -262,13 +292,11 @@ public sealed class StudioServer : IAsyncDisposable
             AudioOptions = _options.Audio,
         };
         GenerateOutcome outcome;
-        await _compose.WaitAsync(request.HttpContext.RequestAborted);
-        try { outcome = await Task.Run(() => GenerateJob.Run(job)); }
+        try { outcome = await OneAtATime(() => GenerateJob.Run(job), request.HttpContext.RequestAborted); }
         catch (Exception e) when (e is GenerationException or ModelFormatException or AudioException or MidiFormatException)
         {
             return Error(400, e.Message);
         }
-        finally { _compose.Release(); }
 
         // one timeline: the seed from 0, the new notes after its last note's start
         double origin = outcome.SeedNotes.Length > 0 ? outcome.SeedNotes[^1].Start : 0;
@@ -304,49 +332,41 @@ public sealed class StudioServer : IAsyncDisposable
             if (!_pieces.TryRemove(p.Id, out _)) continue;
             try { Directory.Delete(p.Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
-        foreach (UploadedSeed s in _seeds.Where(s => s.Value.Made < oldest).Select(s => s.Value).ToList())
+        foreach (var (key, seed) in _seeds)
         {
-            foreach (var (key, value) in _seeds) if (value == s) _seeds.TryRemove(key, out _);
-            try { File.Delete(s.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (seed.Made >= oldest || !_seeds.TryRemove(key, out _)) continue;
+            try { File.Delete(seed.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
     private async Task<IResult> Evaluate(HttpRequest request)
     {
-        EvalBody? body;
-        try { body = await request.ReadFromJsonAsync<EvalBody>(Json); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
-        {
-            return Error(400, $"the request is not an eval body: {e.Message.ReplaceLineEndings(" ")}");
-        }
+        var (body, refused) = await ReadBody<EvalBody>(request, "eval");
+        if (refused != null) return refused;
         if (body?.Model is null) return Error(400, "model is missing");
         if (body.Seeds is < 0 or > 50) return Error(400, $"seeds must be 0 to 50, got {body.Seeds}");
         if (body.Notes < 1 || body.Notes > _options.MaxNotes) return Error(400, $"notes must be 1 to {_options.MaxNotes}, got {body.Notes}");
-        string? folder = _catalog.Resolve(body.Model);
-        if (folder is null) return Error(403, $"model '{body.Model}' is not a model under the folders this server may read");
+        var (folder, outside) = ModelFolder(body.Model);
+        if (outside != null) return outside;
         string? data = null;
         if (!string.IsNullOrWhiteSpace(body.Data))
         {
-            if (body.Data.Contains('\0')) return Error(400, "data holds a NUL character");
-            data = Path.GetFullPath(Path.Combine(_options.DataRoots[0], body.Data));
-            if (!_options.DataRoots.Any(r => SafePaths.IsInside(data, r))) return Error(403, $"data '{body.Data}' is not under the folders this server may read");
-            data = SafePaths.Resolve(data) ?? data;
+            (data, refused) = DataFolder(body.Data);
+            if (refused != null) return refused;
         }
-        string id = Guid.NewGuid().ToString("N")[..12];
+        string id = NewId();
         string results = Path.Combine(_options.WorkDirectory, "pieces", id);
         var job = new EvalRequest
         {
-            ModelPath = folder, Data = data, Seeds = body.Seeds, Notes = body.Notes, Temperature = body.Temperature, RngSeed = body.RngSeed,
+            ModelPath = folder!, Data = data, Seeds = body.Seeds, Notes = body.Notes, Temperature = body.Temperature, RngSeed = body.RngSeed,
             PlotPath = Path.Combine(results, "eval.png"),
         };
         EvalOutcome outcome;
-        await _compose.WaitAsync(request.HttpContext.RequestAborted);
-        try { outcome = await Task.Run(() => EvalJob.Run(job)); }
+        try { outcome = await OneAtATime(() => EvalJob.Run(job), request.HttpContext.RequestAborted); }
         catch (Exception e) when (e is EvaluationException or GenerationException or ModelFormatException or Cadenza.Corpus.CorpusException or MidiFormatException)
         {
             return Error(400, e.Message);
         }
-        finally { _compose.Release(); }
         _pieces[id] = new Piece(id, results, [], [], DateTime.UtcNow);   // its picture is served like a piece's files
         return Results.Json(new { id, report = outcome.Report.ToJson(), plot = $"/api/pieces/{id}/eval.png" }, Json);
     }
@@ -355,20 +375,14 @@ public sealed class StudioServer : IAsyncDisposable
 
     private async Task<IResult> Train(HttpRequest request)
     {
-        TrainBody? body;
-        try { body = await request.ReadFromJsonAsync<TrainBody>(Json); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
-        {
-            return Error(400, $"the request is not a train body: {e.Message.ReplaceLineEndings(" ")}");
-        }
+        var (body, refused) = await ReadBody<TrainBody>(request, "train");
+        if (refused != null) return refused;
         if (body?.Data is null || body.Name is null) return Error(400, "data and name are required");
         if (!ModelName.IsMatch(body.Name) || body.Name.Contains("..")) return Error(400, $"name '{body.Name}' must be letters, digits, '.', '-' or '_' (a folder name, at most 64)");
         if (body.Preset is not ("cadenza" or "paper")) return Error(400, $"preset must be cadenza or paper, got '{body.Preset}'");
         if (body.Epochs is < 1 or > 1000) return Error(400, $"epochs must be 1 to 1000, got {body.Epochs}");
-        if (body.Data.Contains('\0')) return Error(400, "data holds a NUL character");
-        string data = Path.GetFullPath(Path.Combine(_options.DataRoots[0], body.Data));
-        if (!_options.DataRoots.Any(r => SafePaths.IsInside(data, r))) return Error(403, $"data '{body.Data}' is not under the folders this server may read");
-        data = SafePaths.Resolve(data) ?? data;   // the path checked is the path read
+        var (data, outside) = DataFolder(body.Data);
+        if (outside != null) return outside;
         string root = Path.GetFullPath(_options.ModelRoots[0]);
         string output = Path.Combine(root, body.Name);
         string modelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) + "/" + body.Name;
@@ -379,9 +393,9 @@ public sealed class StudioServer : IAsyncDisposable
                 return Error(409, $"a training is running ({running.ModelId}, id {running.Id}): stop it or wait for it");
             if (File.Exists(Path.Combine(output, ModelStore.ConfigFile))) return Error(409, $"model '{modelId}' exists already: choose another name");
             TrainingConfig training = TrainingConfig.Preset(body.Preset);
-            var run = new TrainingRun(Guid.NewGuid().ToString("N")[..12], modelId, new TrainRequest
+            var run = new TrainingRun(NewId(), modelId, new TrainRequest
             {
-                Source = data, Output = output, Model = ModelConfig.Preset(body.Preset),
+                Source = data!, Output = output, Model = ModelConfig.Preset(body.Preset),
                 Training = body.Epochs is { } epochs ? training with { Epochs = epochs } : training,
             });
             _runs[run.Id] = run;
