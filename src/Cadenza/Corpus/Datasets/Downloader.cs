@@ -141,25 +141,11 @@ public sealed class Downloader(HttpClient http)
                 throw new TimeoutException($"no data for {options.StallTimeout.TotalSeconds:F0} s");
             }
             if (n == 0) break;
-            try
-            {
-                await file.WriteAsync(buffer.AsMemory(0, n), cancel);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw DiskError(part, e);
-            }
+            await OnDisk(part, () => file.WriteAsync(buffer.AsMemory(0, n), cancel));
             have += n;
             progress?.Report(new DownloadProgress(have, total, resumedFrom));
         }
-        try
-        {
-            await file.FlushAsync(cancel);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw DiskError(part, e);
-        }
+        await OnDisk(part, () => new ValueTask(file.FlushAsync(cancel)));
         if (total is { } full && have < full) throw new IOException($"the connection closed after {have} of {full} bytes");
         return total;
     }
@@ -169,11 +155,24 @@ public sealed class Downloader(HttpClient http)
     private static DatasetException DiskError(string part, Exception e) =>
         new($"{part}: cannot write the download ({e.Message.ReplaceLineEndings(" ")}); free space or choose another --out, then run the command again to resume", e);
 
+    // the .part file's open, writes and flush: their I/O errors are the disk's, never retried as the network's
     private static T OnDisk<T>(string part, Func<T> open)
     {
         try
         {
             return open();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DiskError(part, e);
+        }
+    }
+
+    private static async ValueTask OnDisk(string part, Func<ValueTask> write)
+    {
+        try
+        {
+            await write();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
