@@ -17,11 +17,14 @@ internal static class Cli
         return info;
     }
 
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    public static (int Exit, string Out, string Err) Run(params string[] args) => Run(StartInfo(args));
+
+    /// <summary>Runs the CLI as <paramref name="info"/> (from <see cref="StartInfo"/>, perhaps with more environment) describes, within 2 minutes.</summary>
+    public static (int Exit, string Out, string Err) Run(ProcessStartInfo info)
     {
-        using Process p = Process.Start(StartInfo(args))!;
+        using Process p = Process.Start(info)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException($"cadenza {string.Join(' ', args)} did not finish"); }
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException($"cadenza {string.Join(' ', info.ArgumentList.Skip(1))} did not finish"); }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }

@@ -162,13 +162,13 @@ public class DiskFullTests
         string cache = disk.File("cache");
         var info = Cli.StartInfo("corpus", corpus.Path);
         info.Environment["CADENZA_CACHE"] = cache;
-        Assert.Equal(0, Run(info).Exit);
+        Assert.Equal(0, Cli.Run(info).Exit);
         var before = Snapshot(cache);
         Assert.Single(before);
         disk.Fill();
         File.SetLastWriteTimeUtc(Directory.GetFiles(corpus.Path)[0], DateTime.UtcNow.AddMinutes(1));   // the cache must be written again
 
-        var (exit, stdout, err) = Run(info);
+        var (exit, stdout, err) = Cli.Run(info);
         Assert.Equal(0, exit);
         Assert.Contains("13", stdout);
         string warning = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("warning: "));
@@ -192,13 +192,5 @@ public class DiskFullTests
         Assert.Single(server.Ranges);   // not retried: a full disk is not a network error
         Assert.False(File.Exists(target));
         Assert.True(new FileInfo(target + Downloader.PartSuffix).Length > 0, "the bytes saved are kept for a resume");
-    }
-
-    private static (int Exit, string Out, string Err) Run(ProcessStartInfo info)
-    {
-        using Process p = Process.Start(info)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("cadenza did not finish"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }
