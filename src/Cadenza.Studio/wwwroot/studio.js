@@ -251,6 +251,7 @@ async function evaluate() {
       for (const v of cells) { const td = document.createElement("td"); td.textContent = v; tr.append(td); }
       return tr;
     }));
+    $("eval-table").hidden = false;
     $("eval-plot").src = e.plot;
     $("eval-plot").hidden = false;
     $("eval-status").textContent = `held-out music: ${r.heldout_source}` + ((r.warnings || []).length ? `\n${r.warnings.join("\n")}` : "");
