@@ -24,9 +24,10 @@ internal static class EvalCommand
         var plot = new Option<string?>("--plot") { Description = "Where to write the histograms (default: eval.png in the model's folder)" };
         var threads = new Option<int>("--threads") { Description = "Threads for the held-out loss (default: up to 2)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Parse every MIDI file again" };
+        var freeRange = new Option<bool>("--free-range") { Description = "Model with instruments: generate without keeping each instrument in its training range" };
         var command = new Command("eval", "Measure a model on held-out music: loss against baselines, and its generated notes against the real ones")
         {
-            model, data, notes, seeds, temperature, topK, rngSeed, json, plot, threads, noCache,
+            model, data, notes, seeds, temperature, topK, rngSeed, json, plot, threads, noCache, freeRange,
         };
         command.SetAction(r => Ui.Run(() =>
         {
@@ -42,6 +43,7 @@ internal static class EvalCommand
                 JsonPath = r.GetValue(json),
                 PlotPath = r.GetValue(plot),
                 Threads = r.GetValue(threads),
+                FreeRange = r.GetValue(freeRange),
                 Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache), CacheWarning = Ui.Warning },
             };
             Print(EvalJob.Run(request));
@@ -72,6 +74,8 @@ internal static class EvalCommand
         else loss.AddRow("step loss (MSE)", F(l.StepLoss, 4), "", CountCell("step", false), CountCell("step", true));
         if (!double.IsNaN(l.DurationNats)) loss.AddRow("duration cross-entropy, nats", F(l.DurationNats), F(Math.Log(TimeBins.Count)), CountCell("duration", false), CountCell("duration", true));
         else loss.AddRow("duration loss (MSE)", F(l.DurationLoss, 4), "", CountCell("duration", false), CountCell("duration", true));
+        if (!double.IsNaN(l.InstrumentNats) && e.Instruments is { } ins)
+            loss.AddRow("instrument cross-entropy, nats", F(l.InstrumentNats), F(Math.Log(ins.Instruments.Count)), CountCell("instrument", false), CountCell("instrument", true));
         AnsiConsole.Write(loss);
 
         MusicStatistics g = e.Generated, h = e.HeldOut;
@@ -88,7 +92,22 @@ internal static class EvalCommand
         music.AddRow("longest run of one pitch", g.LongestRun.ToString(), h.LongestRun.ToString(), "");
         music.AddRow("most frequent pitch", Top(g), Top(h), "");
         music.AddRow("notes per second", F(g.NotesPerSecond, 2), F(h.NotesPerSecond, 2), "");
+        if (e.Instruments is { } orchestra)
+        {
+            music.AddRow("instrument shares", "", "", F(orchestra.ShareJsd));
+            music.AddRow("instruments per piece", F(orchestra.InstrumentsPerPiece, 1), "", "");
+        }
         AnsiConsole.Write(music);
+        if (e.Instruments is { } used)
+        {
+            static string Range((int Low, int High)? r) => r is { } v ? $"{v.Low}–{v.High}" : "–";
+            var table = new Table().Border(TableBorder.Rounded).Title("instruments: share of the notes and pitch range")
+                .AddColumns("instrument", "program", "generated", "held-out", "generated range", "held-out range", "training range");
+            foreach (InstrumentUse u in used.Instruments)
+                table.AddRow(Markup.Escape(u.Name), u.Program.ToString(), Pct(u.GeneratedShare), Pct(u.HeldOutShare),
+                    u.WithinTrainingRange ? Range(u.Generated) : $"[red]{Range(u.Generated)}[/]", Range(u.HeldOut), Range(u.Training));
+            AnsiConsole.Write(table);
+        }
 
         Console.WriteLine($"speed: {Ui.N(l.Windows)} windows in {l.Seconds * 1000:F0} ms ({Ui.N((long)Math.Min(l.WindowsPerSecond, long.MaxValue))} windows/s, {l.Threads} thread{(l.Threads == 1 ? "" : "s")}); " +
                           $"model loaded in {e.ModelLoadSeconds * 1000:F0} ms; {Ui.N(g.Notes)} notes generated in {e.GenerationSeconds * 1000:F0} ms");

@@ -21,11 +21,15 @@ internal static class GenerateCommand
         public Option<int?> SeedWindow { get; } = new("--seed-window") { Description = "Seed with this one of the training windows recorded with the model (0-based; a trained model records 16; default: one drawn with --rng-seed)" };
         public Option<string> Audio { get; } = new("--audio") { Description = "Audio files: wav,mp3 (default), wav, mp3 or none", DefaultValueFactory = _ => "wav,mp3" };
         public Option<string?> SoundFont { get; } = new("--soundfont") { Description = "SoundFont (.sf2) for FluidSynth" };
+        public Option<string?> InstrumentSet { get; } = new("--instrument-set") { Description = "Model with instruments: compose only for these, e.g. piano,bass (names, GM names, families, programs, drums)" };
+        public Option<bool> FreeRange { get; } = new("--free-range") { Description = "Model with instruments: let each instrument play any pitch (default: only the range its training notes had)" };
+        public Option<string?> ProgramMap { get; } = new("--program-map") { Description = "Model with instruments: re-orchestrate, FROM=TO,… e.g. piano=strings,bass=\"Fretless Bass\"" };
 
         public void AddTo(Command c)
         {
             c.Options.Add(Notes); c.Options.Add(Temperature); c.Options.Add(TopK); c.Options.Add(Seed);
             c.Options.Add(SeedMidi); c.Options.Add(SeedWindow); c.Options.Add(Audio); c.Options.Add(SoundFont);
+            c.Options.Add(InstrumentSet); c.Options.Add(ProgramMap); c.Options.Add(FreeRange);
         }
 
         public GenerateRequest Request(ParseResult r, string model, string output) => new()
@@ -34,9 +38,11 @@ internal static class GenerateCommand
             Output = output,
             SeedMidi = r.GetValue(SeedMidi),
             SeedWindow = r.GetValue(SeedWindow),
-            Options = new GenerationOptions { Notes = r.GetValue(Notes), Temperature = r.GetValue(Temperature), TopK = r.GetValue(TopK), Seed = r.GetValue(Seed) },
+            Options = new GenerationOptions { Notes = r.GetValue(Notes), Temperature = r.GetValue(Temperature), TopK = r.GetValue(TopK), Seed = r.GetValue(Seed), FreeRange = r.GetValue(FreeRange) },
             Audio = r.GetValue(Audio) is "none" or "" ? [] : r.GetValue(Audio)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             AudioOptions = AudioOptions.Default with { SoundFont = r.GetValue(SoundFont), NormalizeDb = -1 },
+            InstrumentSet = r.GetValue(InstrumentSet)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            ProgramMap = r.GetValue(ProgramMap),
         };
     }
 

@@ -30,6 +30,9 @@ internal static class TrainCommand
         public Option<string?> Preset { get; } = new("--preset") { Description = "cadenza (default: embeddings, time classes, copy paths, transposition) or paper (the paper's LSTM, unchanged)" };
         public Option<string?> ValidationData { get; } = new("--val-data") { Description = "Validate on this folder of MIDI files (or any corpus) instead of a share of DATA's files" };
         public Option<int?> Transpose { get; } = new("--transpose") { Description = "Transposition augmentation: shift each training window by up to N semitones (cadenza: 6, paper: 0)" };
+        public Option<bool> Instruments { get; } = new("--instruments") { Description = "Read and compose each note's instrument: an ensemble, one MIDI track per instrument (cadenza preset)" };
+        public Option<int?> MaxInstruments { get; } = new("--max-instruments") { Description = "With --instruments: the most frequent N programs get a class of their own, the rest are \"other\" (default 16)" };
+        public Option<bool> Drums { get; } = new("--drums") { Description = "Read drum tracks too; with --instruments the drum kit is an instrument of its own" };
 
         public void AddTo(Command command)
         {
@@ -37,11 +40,21 @@ internal static class TrainCommand
             command.Options.Add(Validation); command.Options.Add(Seed); command.Options.Add(Threads); command.Options.Add(Instrument); command.Options.Add(Config);
             command.Options.Add(Split); command.Options.Add(Part); command.Options.Add(MaxPieces);
             command.Options.Add(Preset); command.Options.Add(ValidationData); command.Options.Add(Transpose);
+            command.Options.Add(Instruments); command.Options.Add(MaxInstruments); command.Options.Add(Drums);
         }
 
         /// <summary>The effective architecture and training settings: the preset, then --config, then the explicit options.</summary>
         public (ModelConfig Model, TrainingConfig Training) Resolve(ParseResult r, string output, bool resume) =>
-            TrainSettings.Resolve(output, resume, r.GetValue(Config), Patch(r), r.GetValue(Preset));
+            TrainSettings.Resolve(output, resume, r.GetValue(Config), Patch(r), r.GetValue(Preset), ModelPatch(r));
+
+        /// <summary>The model keys the user gave explicitly, as a JSON patch.</summary>
+        public JsonObject ModelPatch(ParseResult r)
+        {
+            var patch = new JsonObject();
+            if (r.GetValue(Instruments)) patch["instruments"] = true;
+            if (r.GetValue(MaxInstruments) is { } n) patch["instrumentLimit"] = n;
+            return patch;
+        }
 
         /// <summary>The training keys the user gave explicitly, as a JSON patch.</summary>
         public JsonObject Patch(ParseResult r)
@@ -51,6 +64,7 @@ internal static class TrainCommand
             Put(Epochs, "epochs"); Put(BatchSize, "batchSize"); Put(LearningRate, "learningRate"); Put(Patience, "patience");
             Put(Validation, "validation"); Put(Seed, "seed"); Put(Threads, "threads"); Put(Instrument, "instrument");
             Put(Split, "split"); Put(Part, "part"); Put(MaxPieces, "maxPieces"); Put(Transpose, "transpose");
+            if (r.GetValue(Drums)) patch["drums"] = true;
             return patch;
         }
     }
@@ -107,6 +121,8 @@ internal static class TrainCommand
         table.AddRow("loss", Markup.Escape(string.Join(" + ", m.Heads.Select(h => $"{h.LossWeight}·{h.Name}"))));
         table.AddRow("optimiser", $"Adam ({t.AdamFormula}) lr {t.LearningRate}, β1 {t.Beta1}, β2 {t.Beta2}, ε {t.Epsilon}");
         table.AddRow("schedule", $"up to {t.Epochs} epochs, batch {t.BatchSize}, early stopping on {(p.ValidationWindows != null ? "val_loss" : "loss")} (patience {t.Patience}), best weights restored");
+        if (m.Vocabulary() is { } ins)
+            table.AddRow("instruments", Markup.Escape($"{ins.Count}: " + string.Join(", ", ins.Classes.Select(c => $"{c.Name} ({(c.IsDrum ? "drums" : c.Other ? "the rest, as " + c.Program : c.Program)})"))));
         if (t.Transpose > 0) table.AddRow("augmentation", $"each window transposed by −{t.Transpose}..{t.Transpose} semitones");
         table.AddRow("seed / threads", $"{t.Seed} / {Trainer.EffectiveThreads(t)}");
         table.AddRow("output", Markup.Escape(Path.GetFullPath(p.Request.Output) + (p.Request.Resume ? " (resuming)" : "")));

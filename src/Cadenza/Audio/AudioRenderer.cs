@@ -27,16 +27,16 @@ public static class AudioRenderer
         return midi.Repairs.IsEmpty ? result : result with { InputWarning = $"{midiPath}: {midi.Repairs.Describe()}" };
     }
 
-    /// <summary>Renders <paramref name="notes"/> (written as a one-piano MIDI file in memory) to <paramref name="outPath"/>.</summary>
+    /// <summary>Renders <paramref name="notes"/> (written as a MIDI file in memory: one piano, or as <paramref name="midi"/> says, e.g. an ensemble) to <paramref name="outPath"/>.</summary>
     /// <exception cref="AudioException">The output format is unknown, the SoundFont is unreadable, lame is missing for MP3, or writing fails.</exception>
-    public static AudioResult Render(IReadOnlyList<Note> notes, string outPath, AudioOptions? options = null)
+    public static AudioResult Render(IReadOnlyList<Note> notes, string outPath, AudioOptions? options = null, MidiWriteSettings? midi = null)
     {
         options ??= AudioOptions.Default;
         options.Validate();
         AudioFormat format = FormatOf(outPath);
         if (format == AudioFormat.Mp3) Mp3Encoder.Locate(options.Lame);
         // the built-in synthesizer plays exactly what the MIDI bytes hold, so both engines hear the same score
-        return Write(Synthesize(MidiWriter.ToBytes(notes), MidiWriter.Resolve(notes), "notes", options), outPath, format, options);
+        return Write(Synthesize(MidiWriter.ToBytes(notes, midi), MidiWriter.Resolve(notes, midi), "notes", options), outPath, format, options);
     }
 
     /// <summary>The format for an output path's extension.</summary>

@@ -2,7 +2,7 @@ using Cadenza.Notes;
 
 namespace Cadenza.Audio;
 
-/// <summary>The fallback synthesizer: plays notes with a piano-like tone when FluidSynth or a SoundFont is missing.</summary>
+/// <summary>The fallback synthesizer when FluidSynth or a SoundFont is missing: plays notes with a piano-like tone, or a held one for sustained GM programs (<see cref="PianoVoice.TimbreOf"/>).</summary>
 /// <remarks>Polyphonic with a fixed voice pool; when more notes sound than there are voices, the quietest is taken over.</remarks>
 internal sealed class BuiltInSynth : IAudioSource
 {
@@ -38,7 +38,7 @@ internal sealed class BuiltInSynth : IAudioSource
         while (_next < _notes.Length && ToFrame(_notes[_next].Start) < blockEnd)
         {
             Note n = _notes[_next++];
-            FreeVoice().Start(n.Pitch, n.Velocity, ToFrame(n.Start), ToFrame(n.End), _sampleRate);
+            FreeVoice().Start(n.Pitch, n.Velocity, ToFrame(n.Start), ToFrame(n.End), _sampleRate, n.Program);
         }
         foreach (PianoVoice voice in _voices)
             if (voice.Active) voice.Render(block, _frame);

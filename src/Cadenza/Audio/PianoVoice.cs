@@ -1,6 +1,6 @@
 namespace Cadenza.Audio;
 
-/// <summary>One sounding note of the built-in synthesizer: a few decaying partials of a struck string, with attack and damper release.</summary>
+/// <summary>One sounding note of the built-in synthesizer: a few partials of a struck string (or of a held bowed, blown or soft tone, by program), with attack and release.</summary>
 /// <remarks>
 /// Each partial is a rotating phasor (one complex multiply per sample, no sine calls) whose amplitude decays
 /// exponentially, higher partials faster, as a piano string's do. A voice owns its arrays, allocated once when
@@ -13,6 +13,24 @@ internal sealed class PianoVoice
 
     // relative level of partial n+1: a hammer-struck string, strong fundamental, falling overtones
     private static readonly float[] PartialLevels = [1.0f, 0.45f, 0.25f, 0.14f, 0.08f, 0.045f];
+
+    // the two other timbres GM programs are mapped to: bowed or blown (bright, held), and flute or pad (nearly pure, held)
+    private static readonly float[] BrightLevels = [1.0f, 0.6f, 0.45f, 0.3f, 0.2f, 0.12f];
+    private static readonly float[] SoftLevels = [1.0f, 0.15f, 0.05f, 0.02f, 0.01f, 0.005f];
+    private const double HeldDecaySeconds = 20;           // a held tone barely fades while the key is down
+    private const double HeldAttackSeconds = 0.03;        // a bow or breath speaks more slowly than a hammer
+
+    /// <summary>
+    /// The timbre a General MIDI program is played with: 0 struck (pianos, mallets, guitars, basses, plucked and
+    /// percussive families), 1 bright and held (organ, strings, ensemble, brass, reed, synth lead), 2 soft and held
+    /// (pipe, synth pad).
+    /// </summary>
+    public static int TimbreOf(int program) => (Math.Clamp(program, 0, 127) / 8) switch
+    {
+        2 or 5 or 6 or 7 or 8 or 10 => 1,
+        9 or 11 => 2,
+        _ => 0,
+    };
 
     private const double Inharmonicity = 1e-4;            // B in f_n = n f0 sqrt(1 + B n^2): stiff strings run sharp
     private const double MiddleCDecaySeconds = 2.5;       // e-folding time of the fundamental at pitch 60
@@ -50,11 +68,15 @@ internal sealed class PianoVoice
     /// <summary>Current loudness, for choosing a voice to steal.</summary>
     public float Level => _env * _amp[0];
 
-    /// <summary>Starts a note: <paramref name="startFrame"/> and <paramref name="releaseFrame"/> are absolute frame numbers.</summary>
-    public void Start(int pitch, int velocity, long startFrame, long releaseFrame, int sampleRate)
+    /// <summary>Starts a note: <paramref name="startFrame"/> and <paramref name="releaseFrame"/> are absolute frame numbers; <paramref name="program"/> picks the timbre (<see cref="TimbreOf"/>).</summary>
+    public void Start(int pitch, int velocity, long startFrame, long releaseFrame, int sampleRate, int program = 0)
     {
+        int timbre = TimbreOf(program);
+        float[] levels = timbre switch { 1 => BrightLevels, 2 => SoftLevels, _ => PartialLevels };
         double f0 = A4Hz * Math.Pow(2, (pitch - A4Pitch) / 12.0);
-        double decay1 = Math.Clamp(MiddleCDecaySeconds * Math.Pow(2, -(pitch - 60) / DecayHalvingSemitones), MinDecaySeconds, MaxDecaySeconds);
+        double decay1 = timbre == 0
+            ? Math.Clamp(MiddleCDecaySeconds * Math.Pow(2, -(pitch - 60) / DecayHalvingSemitones), MinDecaySeconds, MaxDecaySeconds)
+            : HeldDecaySeconds;
         float loudness = VoiceGain * MathF.Pow(Math.Clamp(velocity, 1, 127) / 127f, 1.5f);
         _partials = 0;
         for (int n = 1; n <= Partials; n++)
@@ -67,8 +89,8 @@ internal sealed class PianoVoice
             _sin[k] = (float)Math.Sin(w);
             _re[k] = 1;   // sine phase: every partial starts at zero, so the onset has no step
             _im[k] = 0;
-            _amp[k] = loudness * PartialLevels[k];
-            _decay[k] = (float)Math.Exp(-(1 + PartialDecaySpeedup * (n - 1)) / (decay1 * sampleRate));
+            _amp[k] = loudness * levels[k];
+            _decay[k] = (float)Math.Exp(-(1 + (timbre == 0 ? PartialDecaySpeedup : 0) * (n - 1)) / (decay1 * sampleRate));
         }
         double pan = Math.Clamp((pitch - 64) / 64.0, -1, 1) * PanWidth;
         double angle = (pan + 1) * Math.PI / 4;   // equal-power pan law
@@ -77,7 +99,7 @@ internal sealed class PianoVoice
         _startFrame = startFrame;
         _releaseFrame = Math.Max(releaseFrame, startFrame + 1);
         _env = 0;
-        _attackStep = (float)(1.0 / Math.Max(1, AttackSeconds * sampleRate));
+        _attackStep = (float)(1.0 / Math.Max(1, (timbre == 0 ? AttackSeconds : HeldAttackSeconds) * sampleRate));
         _releaseFactor = (float)Math.Exp(-1.0 / (ReleaseSeconds * sampleRate));
         Active = _partials > 0;
     }

@@ -107,6 +107,7 @@ public static class CorpusReader
         return new CorpusSummary
         {
             Source = source.Description,
+            Kind = source.Kind,
             StoppedAtMaxPieces = stopped,
             Files = files,
             FilesRead = files - skippedCount,

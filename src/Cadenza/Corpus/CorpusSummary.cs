@@ -6,6 +6,9 @@ public sealed record CorpusSummary
     /// <summary>The source, as <see cref="ICorpusSource.Description"/> gives it.</summary>
     public string Source { get; init; } = "";
 
+    /// <summary>What kind of source it was.</summary>
+    public CorpusSourceKind Kind { get; init; }
+
     /// <summary>Pieces found (MIDI files, harmonisations, records), after the split filter.</summary>
     public int Files { get; init; }
 

@@ -1,3 +1,4 @@
+using Cadenza.Instruments;
 using Cadenza.Notes;
 
 namespace Cadenza.Corpus;
@@ -20,12 +21,13 @@ public sealed class WindowSet
     /// <summary>Builds the windows of <paramref name="pieces"/> (each sorted by start).</summary>
     /// <param name="features">The note features per window row, in order (see <see cref="NoteFeatures.Known"/>);
     /// null: pitch, step, duration.</param>
-    public WindowSet(IReadOnlyList<Note[]> pieces, int sequenceLength, IReadOnlyList<string>? features = null)
+    /// <param name="instruments">The model's instrument vocabulary, when the features include instrument.</param>
+    public WindowSet(IReadOnlyList<Note[]> pieces, int sequenceLength, IReadOnlyList<string>? features = null, InstrumentVocabulary? instruments = null)
     {
         if (sequenceLength < 1) throw new ArgumentOutOfRangeException(nameof(sequenceLength));
         SequenceLength = sequenceLength;
         Features = features?.ToArray() ?? NoteFeatures.Names;
-        _features = pieces.Select(p => NoteFeatures.ToFeatures(p, Features)).ToArray();
+        _features = pieces.Select(p => NoteFeatures.ToFeatures(p, Features, instruments)).ToArray();
         long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength));
         if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
         _piece = new int[count];

@@ -41,6 +41,9 @@ public sealed record EvalReport
     /// <summary>Divergences of the generated histograms from the held-out ones.</summary>
     public required DistributionDivergence Jsd { get; init; }
 
+    /// <summary>For a model with instruments: each instrument's share and pitch range, generated against held-out; null otherwise.</summary>
+    public InstrumentReport? Instruments { get; init; }
+
     /// <summary>Sampling settings; <see cref="GenerationOptions.Notes"/> is per seed and <see cref="GenerationOptions.Seed"/> the seed of the whole run.</summary>
     public required GenerationOptions Generation { get; init; }
 
@@ -74,6 +77,7 @@ public sealed record EvalReport
             ["step_nll_nats"] = Num(Loss.StepNats),
             ["duration_nll_nats"] = Num(Loss.DurationNats),
             ["expected_zero_step_share"] = Num(Loss.ExpectedZeroStepShare),
+            ["instrument_nll_nats"] = Num(Loss.InstrumentNats),
             ["top1_accuracy"] = Num(Loss.Top1Accuracy),
             ["windows"] = Loss.Windows,
         },
@@ -98,6 +102,22 @@ public sealed record EvalReport
             ["pitch_class"] = Num(Jsd.PitchClass),
             ["step"] = Num(Jsd.Step),
             ["duration"] = Num(Jsd.Duration),
+        },
+        ["instruments"] = Instruments is not { } ins ? null : new JsonObject
+        {
+            ["share_jsd"] = Num(ins.ShareJsd),
+            ["instruments_per_piece"] = Num(ins.InstrumentsPerPiece),
+            ["classes"] = new JsonArray(ins.Instruments.Select(u => (JsonNode)new JsonObject
+            {
+                ["name"] = u.Name,
+                ["program"] = u.Program,
+                ["generated_share"] = Num(u.GeneratedShare),
+                ["heldout_share"] = Num(u.HeldOutShare),
+                ["generated_range"] = Range(u.Generated),
+                ["heldout_range"] = Range(u.HeldOut),
+                ["training_range"] = Range(u.Training),
+                ["within_training_range"] = u.WithinTrainingRange,
+            }).ToArray()),
         },
         ["generation"] = new JsonObject
         {
@@ -137,6 +157,8 @@ public sealed record EvalReport
             ["time_bin_upper_edges"] = new JsonArray(Enumerable.Range(0, TimeBins.Count).Select(b => Num(TimeBins.UpperEdge(b))).ToArray()),
         },
     };
+
+    private static JsonArray? Range((int Low, int High)? r) => r is { } v ? new JsonArray(v.Low, v.High) : null;
 
     private static JsonArray Counts(long[] counts) => new(counts.Select(c => (JsonNode)c).ToArray());
 

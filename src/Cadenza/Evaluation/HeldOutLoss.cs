@@ -22,6 +22,9 @@ public sealed record HeldOutLoss(double PitchNats, double StepLoss, double Durat
     /// </summary>
     public double ExpectedZeroStepShare { get; init; } = double.NaN;
 
+    /// <summary>Instrument cross-entropy, nats per note; NaN for a model without instruments.</summary>
+    public double InstrumentNats { get; init; } = double.NaN;
+
     /// <summary>Mean pitch cross-entropy in bits per note.</summary>
     public double PitchBits => PitchNats / Math.Log(2);
 

@@ -44,7 +44,8 @@ public static class LossEvaluator
         bool TimeClasses(int h) => h >= 0 && c.Heads[h].Kind == HeadKind.Classes;
         if ((TimeClasses(stepHead) || TimeClasses(durationHead)) && toReference is null)
             throw new EvaluationException("the model's time bins do not refine the reference bins, so its step and duration cross-entropy cannot be measured on them");
-        var heads = new Heads(pitchHead, c.Heads[pitchHead].Units, stepHead, durationHead, TimeClasses(stepHead), TimeClasses(durationHead), toReference);
+        int instrumentHead = Array.FindIndex(c.Heads, h => h.Name == "instrument" && h.Kind == HeadKind.Classes);
+        var heads = new Heads(pitchHead, c.Heads[pitchHead].Units, stepHead, durationHead, TimeClasses(stepHead), TimeClasses(durationHead), toReference, instrumentHead);
 
         batch = Math.Max(1, batch);
         int wanted = threads > 0 ? threads : Math.Min(2, Environment.ProcessorCount);
@@ -71,6 +72,7 @@ public static class LossEvaluator
             StepNats = Mean(total.Step, heads.Step, heads.StepClasses, true),
             DurationNats = Mean(total.Duration, heads.Duration, heads.DurationClasses, true),
             ExpectedZeroStepShare = Mean(total.ZeroStep, heads.Step, heads.StepClasses, true),
+            InstrumentNats = Mean(total.Instrument, heads.Instrument, true, true),
         };
     }
 
@@ -102,6 +104,13 @@ public static class LossEvaluator
                 if ((uint)label >= (uint)heads.Classes) throw new EvaluationException($"pitch {label} is outside the model's {heads.Classes} classes");
                 sums.Nll += Losses.CrossEntropy(row, label, scratch, out _);
                 if (TensorPrimitives.IndexOfMax(row) == label) sums.Correct++;
+            }
+            if (heads.Instrument >= 0)
+            {
+                int k = c.Heads[heads.Instrument].Units;
+                ReadOnlySpan<float> outputs = network.HeadOutput(heads.Instrument, n);
+                for (int b = 0; b < n; b++)
+                    sums.Instrument += Losses.CrossEntropy(outputs.Slice(b * k, k), (int)labels[b * stride + heads.Instrument], scratch.AsSpan(0, k), out _);
             }
             if (heads.Step >= 0 && heads.StepClasses)
             {
@@ -145,10 +154,10 @@ public static class LossEvaluator
         return sum;
     }
 
-    private sealed record Heads(int Pitch, int Classes, int Step, int Duration, bool StepClasses, bool DurationClasses, int[]? ToReference);
+    private sealed record Heads(int Pitch, int Classes, int Step, int Duration, bool StepClasses, bool DurationClasses, int[]? ToReference, int Instrument);
 
-    private record struct Sums(double Nll, double Step, double Duration, long Correct, double ZeroStep)
+    private record struct Sums(double Nll, double Step, double Duration, long Correct, double ZeroStep, double Instrument)
     {
-        public readonly Sums Add(Sums o) => new(Nll + o.Nll, Step + o.Step, Duration + o.Duration, Correct + o.Correct, ZeroStep + o.ZeroStep);
+        public readonly Sums Add(Sums o) => new(Nll + o.Nll, Step + o.Step, Duration + o.Duration, Correct + o.Correct, ZeroStep + o.ZeroStep, Instrument + o.Instrument);
     }
 }

@@ -1,5 +1,6 @@
 using Cadenza.Common;
 using Cadenza.Corpus;
+using Cadenza.Instruments;
 using Cadenza.Model;
 using Cadenza.Notes;
 
@@ -29,7 +30,10 @@ public sealed class BatchGenerator
     private readonly int[] _featureOf;    // [heads] the input column each head predicts
     private readonly float[] _notes;      // [B, F] the notes being composed, raw (MIDI pitch, seconds, MIDI velocity)
     private readonly float[] _classes;    // [B, heads] the classes drawn so far, read by heads given them
-    private readonly int _pitchFeature, _stepFeature, _durationFeature, _velocityFeature;
+    private readonly float[] _masked;     // one head's outputs with the instruments the user left out set to −∞
+    private readonly int _pitchFeature, _stepFeature, _durationFeature, _velocityFeature, _instrumentFeature;
+    private readonly InstrumentVocabulary? _instruments;
+    private readonly int _instrumentHead;   // the instrument head when it is drawn before pitch (so pitch can keep its range), else −1
 
     /// <summary>Prepares inference for up to <paramref name="maxPieces"/> pieces at once.</summary>
     /// <exception cref="GenerationException">The model does not read and predict pitch, step and duration (and optionally velocity).</exception>
@@ -41,8 +45,11 @@ public sealed class BatchGenerator
         _stepFeature = Array.IndexOf(c.Features, "step");
         _durationFeature = Array.IndexOf(c.Features, "duration");
         _velocityFeature = Array.IndexOf(c.Features, "velocity");
-        if (_pitchFeature < 0 || _stepFeature < 0 || _durationFeature < 0 || c.InputSize != (_velocityFeature >= 0 ? 4 : 3))
-            throw new GenerationException($"generation needs a model whose inputs are pitch, step and duration, and optionally velocity; this one reads ({string.Join(", ", c.Features)})");
+        _instrumentFeature = Array.IndexOf(c.Features, "instrument");
+        if (_pitchFeature < 0 || _stepFeature < 0 || _durationFeature < 0 || c.InputSize != 3 + (_velocityFeature >= 0 ? 1 : 0) + (_instrumentFeature >= 0 ? 1 : 0))
+            throw new GenerationException($"generation needs a model whose inputs are pitch, step and duration, and optionally velocity and instrument; this one reads ({string.Join(", ", c.Features)})");
+        _instruments = c.Vocabulary();
+        if (_instrumentFeature >= 0 && _instruments is null) throw new GenerationException("the model reads instruments but has no instrument vocabulary");
         _headOf = new int[c.InputSize];
         for (int j = 0; j < c.InputSize; j++)
         {
@@ -57,12 +64,15 @@ public sealed class BatchGenerator
             _headOf[j] = h;
         }
         _order = c.DrawingOrder()!.Where(h => _headOf.Contains(h)).ToArray();
+        int instrumentHead = _instrumentFeature >= 0 ? _headOf[_instrumentFeature] : -1;
+        _instrumentHead = instrumentHead >= 0 && Array.IndexOf(_order, instrumentHead) < Array.IndexOf(_order, _headOf[_pitchFeature]) ? instrumentHead : -1;
         _featureOf = c.Heads.Select(h => Array.IndexOf(c.Features, h.Name)).ToArray();
         _encodings = c.Features.Select(c.InputEncoding).ToArray();
         _model = model;
         _network = new MusicNetwork(model, maxPieces);
         _windows = new float[maxPieces * c.SequenceLength * c.InputSize];
         _scratch = new float[2 * c.Heads.Max(h => h.Units)];
+        _masked = new float[c.Heads.Max(h => h.Units)];
         _starts = new double[maxPieces];
         _notes = new float[maxPieces * c.InputSize];
         _classes = new float[maxPieces * c.Heads.Length];
@@ -96,6 +106,8 @@ public sealed class BatchGenerator
             if (e.Edges != null || e.Scale != 1f) for (int i = j; i < pieces * windowFloats; i += f) _windows[i] = e.Encode(_windows[i]);
         }
         Array.Clear(_starts);
+        if (options.AllowedInstruments is { } allowed && (_instruments is null || allowed.Length != _instruments.Count || !allowed.Contains(true)))
+            throw new ArgumentException(_instruments is null ? "this model composes for no instruments, so none can be chosen" : $"the instrument mask must allow at least one of the model's {_instruments.Count} instruments", nameof(options));
         var sampler = new Sampler(options.Temperature, options.TopK, new Rng(options.Seed));
         for (int n = 0; n < notes; n++)
         {
@@ -103,7 +115,7 @@ public sealed class BatchGenerator
             foreach (int h in _order)
             {
                 if (c.Heads[h].Given is { Length: > 0 }) _network.ForwardHead(h, _classes, pieces);
-                for (int p = 0; p < pieces; p++) Predict(h, p, pieces, sampler);
+                for (int p = 0; p < pieces; p++) Predict(h, p, pieces, sampler, options);
             }
             for (int p = 0; p < pieces; p++)
             {
@@ -111,7 +123,8 @@ public sealed class BatchGenerator
                 float step = note[_stepFeature], duration = note[_durationFeature];
                 double start = _starts[p] + step;
                 int velocity = _velocityFeature >= 0 ? (int)note[_velocityFeature] : Note.DefaultVelocity;
-                output[p * notes + n] = new Note((int)note[_pitchFeature], start, start + duration, velocity);
+                var composed = new Note((int)note[_pitchFeature], start, start + duration, velocity);
+                output[p * notes + n] = _instrumentFeature >= 0 ? _instruments!.Play(composed, (int)note[_instrumentFeature]) : composed;
                 _starts[p] = start;
 
                 Span<float> w = _windows.AsSpan(p * windowFloats, windowFloats);
@@ -124,7 +137,7 @@ public sealed class BatchGenerator
 
     // the raw value head h predicts for piece p, into its note: a drawn class (a pitch, or a time bin's recorded value),
     // or a regressed value clamped at 0 (velocity rounded to a MIDI velocity, at least 1: 0 would be a note-off)
-    private void Predict(int h, int p, int pieces, Sampler sampler)
+    private void Predict(int h, int p, int pieces, Sampler sampler, GenerationOptions options)
     {
         ModelConfig c = _model.Config;
         HeadConfig head = c.Heads[h];
@@ -133,7 +146,25 @@ public sealed class BatchGenerator
         ReadOnlySpan<float> output = _network.HeadOutput(h, pieces);
         if (head.Kind == HeadKind.Classes)
         {
-            int k = sampler.Sample(output.Slice(p * head.Units, head.Units), _scratch);
+            ReadOnlySpan<float> row = output.Slice(p * head.Units, head.Units);
+            // masks are applied before the temperature and top-k, so the classes left keep their relative odds
+            if (j == _instrumentFeature && options.AllowedInstruments is { } allowed)
+            {
+                Span<float> masked = _masked.AsSpan(0, head.Units);
+                row.CopyTo(masked);
+                for (int k2 = 0; k2 < masked.Length; k2++) if (!allowed[k2]) masked[k2] = float.NegativeInfinity;
+                row = masked;
+            }
+            else if (j == _pitchFeature && _instrumentHead >= 0 && !options.FreeRange)
+            {
+                InstrumentClass played = _instruments!.Classes[(int)_classes[p * c.Heads.Length + _instrumentHead]];
+                Span<float> masked = _masked.AsSpan(0, head.Units);
+                row.CopyTo(masked);
+                masked[..Math.Min(played.LowestPitch, masked.Length)].Fill(float.NegativeInfinity);
+                if (played.HighestPitch + 1 < masked.Length) masked[(played.HighestPitch + 1)..].Fill(float.NegativeInfinity);
+                row = masked;
+            }
+            int k = sampler.Sample(row, _scratch);
             _classes[p * c.Heads.Length + h] = k;
             note[j] = head.Values is { } values ? values[k] : k;
             return;

@@ -14,4 +14,13 @@ public sealed record GenerationOptions
 
     /// <summary>Seed of the sampling RNG: the same seed gives the same notes.</summary>
     public ulong Seed { get; init; } = 42;
+
+    /// <summary>For a model with instruments: the classes that may be drawn (the head is masked to them); null: all.</summary>
+    public bool[]? AllowedInstruments { get; init; }
+
+    /// <summary>
+    /// For a model with instruments: let an instrument play any pitch. By default each plays only inside the pitch
+    /// range its training notes had (a bass stays low, as an orchestrator keeps a part in its instrument's compass).
+    /// </summary>
+    public bool FreeRange { get; init; }
 }

@@ -21,6 +21,9 @@ public sealed record MidiReadSettings
     /// <summary>Which instruments become the note list.</summary>
     public InstrumentSelection Instruments { get; init; } = InstrumentSelection.Merged;
 
+    /// <summary>Merged reading keeps the drum kit's notes too (pretty_midi's tutorial and the default leave them out).</summary>
+    public bool Drums { get; init; }
+
     /// <summary>Largest file accepted, in bytes (after gzip decompression); guards against absurd inputs.</summary>
     public long MaxFileBytes { get; init; } = 128L << 20;
 }

@@ -172,7 +172,7 @@ public static class MidiReader
         var list = instruments.Select(i => new MidiInstrument(i.Index, i.Program, i.Channel, i.Track, i.Channel == PercussionChannel, i.Count)).ToArray();
         IEnumerable<InstrumentBuilder> chosen = settings.Instruments == InstrumentSelection.First
             ? instruments.Where(i => i.Channel != PercussionChannel).Take(1)
-            : instruments.Where(i => i.Channel != PercussionChannel);
+            : instruments.Where(i => settings.Drums || i.Channel != PercussionChannel);
         // the chosen instruments' notes concatenated in instrument order (each in closing order), as pretty_midi lists
         // them before the stable sort: a counting sort by instrument
         var next = new int[instruments.Count];

@@ -20,4 +20,14 @@ public sealed record MidiWriteSettings
 
     /// <summary>Name written into the note track.</summary>
     public string TrackName { get; init; } = "Piano";
+
+    /// <summary>
+    /// Write an ensemble: one track per instrument of the notes (<see cref="Notes.Note.Instrument"/>, program and drum
+    /// flag), each with its own program and channel, drums on channel 10; <see cref="Program"/> and
+    /// <see cref="TrackName"/> are then not used.
+    /// </summary>
+    public bool Ensemble { get; init; }
+
+    /// <summary>For an ensemble: each track's name by its notes' instrument number; null or missing: the GM name of its program.</summary>
+    public IReadOnlyList<string>? TrackNames { get; init; }
 }

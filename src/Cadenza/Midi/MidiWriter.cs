@@ -1,10 +1,11 @@
 using Cadenza.Common;
+using Cadenza.Instruments;
 using Cadenza.Notes;
 using NAudio.Midi;
 
 namespace Cadenza.Midi;
 
-/// <summary>Writes notes as an SMF type-1 file: a tempo track and one instrument track, with explicit note-offs.</summary>
+/// <summary>Writes notes as an SMF type-1 file: a tempo track and one instrument track (or, for an ensemble, one track per instrument), with explicit note-offs.</summary>
 /// <remarks>
 /// Notes are first quantised to ticks and made readable: a note is at least one tick long (zero-length notes
 /// vanish on reading), and a note overlapped by a later one of the same pitch ends where that one starts (one
@@ -25,18 +26,31 @@ public static class MidiWriter
     public static byte[] ToBytes(IReadOnlyList<Note> notes, MidiWriteSettings? settings = null)
     {
         settings ??= MidiWriteSettings.Default;
-        List<TickNote> resolved = ResolveTicks(notes, settings);
         var collection = new MidiEventCollection(1, settings.TicksPerQuarter);
-        collection.AddTrack();
         collection.AddTrack();
         int usPerQuarter = (int)Math.Round(MicrosecondsPerMinute / settings.Bpm);
         collection.AddEvent(new TempoEvent(usPerQuarter, 0), 0);
         collection.AddEvent(new TimeSignatureEvent(0, 4, 2, 24, 8), 0);   // 4/4, 24 clocks per click, 8 32nds per quarter
-        collection.AddEvent(new TextEvent(settings.TrackName, MetaEventType.SequenceTrackName, 0), 1);
-        collection.AddEvent(new PatchChangeEvent(0, Channel, Math.Clamp(settings.Program, 0, 127)), 1);
+        collection.AddEvent(new MetaEvent(MetaEventType.EndTrack, 0, 0), 0);
+        if (!settings.Ensemble)
+            AddTrack(collection, settings.TrackName, Channel, settings.Program, ResolveTicks(notes, settings));
+        else
+            foreach (Part part in Parts(notes, settings))
+                AddTrack(collection, part.Name, part.Channel, part.Program, ResolveTicks(part.Notes, settings));
 
-        // all events of the track in time order, note-offs before note-ons on the same tick, so a note that
-        // starts where another of its pitch ends is not closed by that note-off
+        var buffer = new MemoryStream();
+        MidiFile.Export(buffer, collection);
+        return buffer.ToArray();
+    }
+
+    // one note track: its name, its program, then every event in time order, note-offs before note-ons on the same
+    // tick, so a note that starts where another of its pitch ends is not closed by that note-off
+    private static void AddTrack(MidiEventCollection collection, string name, int channel, int program, List<TickNote> resolved)
+    {
+        int track = collection.Tracks;
+        collection.AddTrack();
+        collection.AddEvent(new TextEvent(name, MetaEventType.SequenceTrackName, 0), track);
+        collection.AddEvent(new PatchChangeEvent(0, channel, Math.Clamp(program, 0, 127)), track);
         var timeline = new List<(long Tick, int Order, int Pitch, int Velocity)>(resolved.Count * 2);
         foreach (TickNote n in resolved)
         {
@@ -47,30 +61,56 @@ public static class MidiWriter
         foreach (var (tick, order, pitch, velocity) in timeline)
         {
             MidiEvent e = order == 0
-                ? new NoteEvent(tick, Channel, MidiCommandCode.NoteOff, pitch, 0)
-                : new NoteOnEvent(tick, Channel, pitch, velocity, 0);
-            collection.AddEvent(e, 1);
+                ? new NoteEvent(tick, channel, MidiCommandCode.NoteOff, pitch, 0)
+                : new NoteOnEvent(tick, channel, pitch, velocity, 0);
+            collection.AddEvent(e, track);
         }
         long last = timeline.Count > 0 ? timeline[^1].Tick : 0;
-        collection.AddEvent(new MetaEvent(MetaEventType.EndTrack, 0, 0), 0);
-        collection.AddEvent(new MetaEvent(MetaEventType.EndTrack, 0, last), 1);
-
-        var buffer = new MemoryStream();
-        MidiFile.Export(buffer, collection);
-        return buffer.ToArray();
+        collection.AddEvent(new MetaEvent(MetaEventType.EndTrack, 0, last), track);
     }
 
     /// <summary>The notes exactly as a reader gets them back from the written file: quantised, overlaps resolved, sorted by start then pitch.</summary>
+    /// <remarks>For an ensemble, each note keeps its track's program, drum flag and <see cref="Note.Instrument"/> as given (a reader numbers instruments its own way).</remarks>
     public static Note[] Resolve(IReadOnlyList<Note> notes, MidiWriteSettings? settings = null)
     {
         settings ??= MidiWriteSettings.Default;
         double secondsPerTick = 60.0 / (settings.Bpm * settings.TicksPerQuarter);
-        Note[] result = ResolveTicks(notes, settings)
-            .Select(n => new Note(n.Pitch, n.On * secondsPerTick, n.Off * secondsPerTick, n.Velocity, settings.Program))
-            .ToArray();
+        IEnumerable<Note> resolved = settings.Ensemble
+            ? Parts(notes, settings).SelectMany(part => ResolveTicks(part.Notes, settings)
+                .Select(n => new Note(n.Pitch, n.On * secondsPerTick, n.Off * secondsPerTick, n.Velocity, part.Program, part.IsDrum, part.Instrument)))
+            : ResolveTicks(notes, settings).Select(n => new Note(n.Pitch, n.On * secondsPerTick, n.Off * secondsPerTick, n.Velocity, settings.Program));
+        Note[] result = resolved.ToArray();
         MidiReader.SortByStartThenPitch(result);
         return result;
     }
+
+    /// <summary>One track of an ensemble: the notes of one instrument (its track key), with the channel and name it is written with.</summary>
+    private sealed record Part(int Instrument, int Program, bool IsDrum, int Channel, string Name, List<Note> Notes);
+
+    // the notes grouped by instrument (class), program and drum flag, in instrument order; drums on MIDI channel 10,
+    // the others on channels 1–9 and 11–16 in turn (a 16th pitched part shares a channel, keeping its own track)
+    private static List<Part> Parts(IReadOnlyList<Note> notes, MidiWriteSettings settings)
+    {
+        var groups = new Dictionary<(int Instrument, int Program, bool IsDrum), List<Note>>();
+        foreach (Note n in notes)
+        {
+            var key = (n.Instrument, Math.Clamp(n.Program, 0, 127), n.IsDrum);
+            if (!groups.TryGetValue(key, out List<Note>? list)) groups[key] = list = [];
+            list.Add(n);
+        }
+        var parts = new List<Part>(groups.Count);
+        int melodic = 0;
+        foreach (var ((instrument, program, isDrum), list) in groups.OrderBy(g => g.Key.Instrument).ThenBy(g => g.Key.Program).ThenBy(g => g.Key.IsDrum))
+        {
+            int channel = isDrum ? DrumChannel : MelodicChannels[melodic++ % MelodicChannels.Length];
+            string name = settings.TrackNames is { } names && instrument >= 0 && instrument < names.Count ? names[instrument] : GeneralMidi.Name(program, isDrum);
+            parts.Add(new Part(instrument, program, isDrum, channel, name, list));
+        }
+        return parts;
+    }
+
+    private const int DrumChannel = 10;   // NAudio's 1-based channel 10: General MIDI percussion
+    private static readonly int[] MelodicChannels = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16];
 
     private readonly record struct TickNote(long On, long Off, int Pitch, int Velocity);
 

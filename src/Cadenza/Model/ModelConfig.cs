@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cadenza.Corpus;
+using Cadenza.Instruments;
 using Cadenza.Notes;
 
 namespace Cadenza.Model;
@@ -37,6 +38,13 @@ public sealed record HeadConfig(string Name, int Units, HeadKind Kind, float Los
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string[]? Given { get; init; }
+
+    /// <summary>
+    /// For a copy path: point only at the window's notes whose value of this feature (one of <see cref="Given"/>) is the
+    /// note's own, e.g. "instrument": a bass note copies the bass line's pitches, not the melody's. Null: every note.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CopyWithin { get; init; }
 
     /// <summary>For a time class head: the value played for each class, in seconds (the median of the training notes in the bin), set by training.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -119,6 +127,61 @@ public sealed record ModelConfig
     /// </summary>
     public float Dropout { get; init; }
 
+    /// <summary>
+    /// Read and predict each note's instrument: training builds the corpus's <see cref="InstrumentClasses"/> and adds an
+    /// instrument input (embedding), an instrument class head with a copy path, and the instrument to what the pitch
+    /// head is given (<see cref="WithInstruments"/>). Off in both presets; needs an embedded model (not the paper's).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Instruments { get; init; }
+
+    /// <summary>Most programs (or voices) the instrument vocabulary keeps, besides drums and "other"; null: 16.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? InstrumentLimit { get; init; }
+
+    /// <summary>The instrument vocabulary, set by training from its corpus: class k of the instrument feature is entry k.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InstrumentClass[]? InstrumentClasses { get; init; }
+
+    /// <summary>Width of the instrument embedding <see cref="WithInstruments"/> adds.</summary>
+    public const int InstrumentEmbeddingDim = 16;
+
+    /// <summary>
+    /// The instrument head's weight in the loss: which instruments a piece uses is the piece's own choice, so its
+    /// validation loss rises first; at full weight it stopped training before pitch had learned (bench/quality/README.md).
+    /// </summary>
+    public const float InstrumentLossWeight = 0.3f;
+
+    /// <summary>The instrument vocabulary, or null for a model that does not read instruments.</summary>
+    public InstrumentVocabulary? Vocabulary() => InstrumentClasses is { Length: > 0 } c ? new InstrumentVocabulary(c) : null;
+
+    /// <summary>The model's input features of <paramref name="notes"/> (sorted by start) as a new [n × features] array: see <see cref="NoteFeatures.ToFeatures(ReadOnlySpan{Note}, IReadOnlyList{string}, InstrumentVocabulary?)"/>.</summary>
+    public float[] ToFeatures(ReadOnlySpan<Note> notes) => NoteFeatures.ToFeatures(notes, Features, Vocabulary());
+
+    /// <summary>
+    /// This configuration reading and predicting instruments over <paramref name="classes"/>: the instrument feature
+    /// with its embedding, a class head with a copy path (the window's instruments are the likeliest next ones), and
+    /// the pitch head given the note's instrument and copying only from that instrument's notes (a bass note is drawn as
+    /// a bass note, from the bass line). Parts already configured are
+    /// kept; the head's units follow the vocabulary.
+    /// </summary>
+    public ModelConfig WithInstruments(InstrumentClass[] classes)
+    {
+        const string f = "instrument";
+        HeadConfig head = Heads.FirstOrDefault(h => h.Name == f) is { } h0 ? h0 with { Units = classes.Length } : new HeadConfig(f, classes.Length, HeadKind.Classes, InstrumentLossWeight) { Copy = true };
+        return this with
+        {
+            Instruments = true,
+            InstrumentClasses = classes,
+            Features = Features.Contains(f) ? Features : [.. Features, f],
+            Embeddings = EmbeddingDim(f) > 0 ? Embeddings : [.. Embeddings ?? [], new EmbeddingConfig(f, InstrumentEmbeddingDim)],
+            Heads = Heads.Any(h => h.Name == f)
+                ? Heads.Select(h => h.Name == f ? head : h).ToArray()
+                : [.. Heads.Select(h => h.Name is "pitch" or "duration" && h.Kind == HeadKind.Classes && !(h.Given ?? []).Contains(f)
+                    ? h with { Given = [.. h.Given ?? [], f], CopyWithin = h.Copy ? f : null } : h), head],
+        };
+    }
+
     /// <summary>Floats per input note in a window (one per feature).</summary>
     [JsonIgnore]
     public int InputSize => Features.Length;
@@ -133,8 +196,8 @@ public sealed record ModelConfig
     /// <summary>True for step and duration, the features measured in seconds.</summary>
     public static bool IsTime(string feature) => feature is "step" or "duration";
 
-    /// <summary>The classes of <paramref name="feature"/> as a class index: 128 MIDI pitches, or the time bins.</summary>
-    public int Classes(string feature) => IsTime(feature) ? (TimeBinEdges?.Length ?? -1) + 1 : 128;
+    /// <summary>The classes of <paramref name="feature"/> as a class index: 128 MIDI pitches, the time bins, or the instrument vocabulary.</summary>
+    public int Classes(string feature) => IsTime(feature) ? (TimeBinEdges?.Length ?? -1) + 1 : feature == "instrument" ? InstrumentClasses?.Length ?? 0 : 128;
 
     /// <summary>How input <paramref name="feature"/> is written into a window: its class index when embedded, else divided by its scale.</summary>
     public FeatureEncoding InputEncoding(string feature) =>
@@ -177,6 +240,8 @@ public sealed record ModelConfig
                 return $"the {f} class head needs one class per time bin ({(TimeBinEdges is null ? "the model has no timeBinEdges" : $"{Classes(f)} bins, not {head.Units}")})";
             if (f == "velocity" && head.Kind != HeadKind.Regression)
                 return $"the {f} head must be a regression head";
+            if (f == "instrument" && (head.Kind != HeadKind.Classes || head.Units != Classes(f)))
+                return $"the instrument head must be a class head with one class per instrument ({Classes(f)})";
         }
         return null;
     }
@@ -277,6 +342,8 @@ public sealed record ModelConfig
             if (Array.IndexOf(Features, h.Name) < 0) throw new ModelFormatException(source, $"head '{h.Name}' predicts no input feature ({string.Join(", ", Features)})");
             if (h.Copy && (h.Kind != HeadKind.Classes || EmbeddingDim(h.Name) == 0 || h.Units != Classes(h.Name)))
                 throw new ModelFormatException(source, $"head '{h.Name}' copies from the window, so it must be a class head over the classes of an embedded input '{h.Name}'");
+            if (h.CopyWithin != null && (!h.Copy || !(h.Given ?? []).Contains(h.CopyWithin)))
+                throw new ModelFormatException(source, $"head '{h.Name}' copies within '{h.CopyWithin}', so it must copy and be given '{h.CopyWithin}'");
             if (h.Values != null && h.Values.Length != h.Units) throw new ModelFormatException(source, $"head '{h.Name}' has {h.Values.Length} class values for {h.Units} classes");
             foreach (string g in h.Given ?? [])
                 if (g == h.Name || EmbeddingDim(g) == 0 || Heads.FirstOrDefault(x => x.Name == g) is not { Kind: HeadKind.Classes })
@@ -288,13 +355,24 @@ public sealed record ModelConfig
         {
             if (e.Dim < 1) throw new ModelFormatException(source, $"embedding of '{e.Feature}' has width {e.Dim}");
             if (Array.IndexOf(Features, e.Feature) < 0 || e.Feature == "velocity")
-                throw new ModelFormatException(source, $"embedding of '{e.Feature}': only pitch, step and duration inputs can be embedded");
+                throw new ModelFormatException(source, $"embedding of '{e.Feature}': only pitch, step, duration and instrument inputs can be embedded");
             if (IsTime(e.Feature) && TimeBinEdges is null) throw new ModelFormatException(source, $"embedding of '{e.Feature}' needs timeBinEdges");
         }
         if (Embeddings != null && Embeddings.Select(e => e.Feature).Distinct().Count() != Embeddings.Length)
             throw new ModelFormatException(source, "a feature is embedded twice");
         if (TimeBinEdges != null && (TimeBinEdges.Length == 0 || TimeBinEdges.Zip(TimeBinEdges.Skip(1)).Any(p => !(p.Second > p.First)) || !(TimeBinEdges[0] > 0)))
             throw new ModelFormatException(source, "timeBinEdges must be positive and ascending");
+        if (Instruments && Embeddings is not { Length: > 0 })
+            throw new ModelFormatException(source, "instruments need a model with embedded inputs (the cadenza preset), not the paper's");
+        if (InstrumentLimit is < 1) throw new ModelFormatException(source, $"instrumentLimit {InstrumentLimit} must be at least 1");
+        if (Features.Contains("instrument"))
+        {
+            if (InstrumentClasses is not { Length: > 0 } classes)
+                throw new ModelFormatException(source, "the instrument input needs the model's instrumentClasses (set \"instruments\": true and let training build them)");
+            if (classes.Any(c => c is null || c.Name is null || c.Program is < 0 or > 127) || classes.Count(c => c.Other) != 1)
+                throw new ModelFormatException(source, "instrumentClasses must each have a name and a program 0..127, and exactly one must be \"other\"");
+            if (EmbeddingDim("instrument") == 0) throw new ModelFormatException(source, "the instrument input must be embedded");
+        }
         if (!(PitchScale > 0)) throw new ModelFormatException(source, "pitch scale must be positive");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ModelFormatException(source, $"dropout {Dropout} must be in [0, 1)");
         if (Dropout > 0 && Embeddings is not { Length: > 0 }) throw new ModelFormatException(source, "dropout needs an embedded input (the paper's model has none)");

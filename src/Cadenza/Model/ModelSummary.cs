@@ -17,7 +17,7 @@ public static class ModelSummary
     public static string Describe(ModelConfig c)
     {
         string inputs = string.Join(", ", c.Features.Select(f => c.EmbeddingDim(f) is var d and > 0 ? $"{f} embedded ×{d}" : f));
-        string heads = string.Join(", ", c.Heads.Select(h => $"{h.Name}({h.Units}{(h.Kind == HeadKind.Classes && ModelConfig.IsTime(h.Name) ? " time bins" : "")}{(h.Copy ? " + copy" : "")}{(h.Given is { Length: > 0 } g ? " | " + string.Join(", ", g) : "")})"));
+        string heads = string.Join(", ", c.Heads.Select(h => $"{h.Name}({h.Units}{(h.Kind == HeadKind.Classes && ModelConfig.IsTime(h.Name) ? " time bins" : "")}{(h.Copy ? " + copy" + (h.CopyWithin is { } w ? $" within {w}" : "") : "")}{(h.Given is { Length: > 0 } g ? " | " + string.Join(", ", g) : "")})"));
         return $"{c.SequenceLength} × ({inputs}) → LSTM({string.Join(", ", c.LstmUnits)}) → {heads}";
     }
 

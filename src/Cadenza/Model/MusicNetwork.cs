@@ -17,6 +17,8 @@ public sealed class MusicNetwork
     private readonly LstmLayer[] _layers;
     private readonly DenseLayer[] _heads;
     private readonly CopyMixture?[] _copies;          // per head; null where the head does not copy
+    private readonly int[] _copyWithin;               // per head: which of its given features its pointer must match (HeadConfig.CopyWithin), or −1
+    private readonly int[][] _matchIds;               // per such head [B]: the value each window's note has of that feature
     private readonly int[] _copyColumns;              // per head: the input column whose classes it copies
     private readonly int[][] _givenHeads;             // per head: the heads whose classes of the same note it reads
     private readonly int[][] _givenFeatures;          // per head: the input columns (embedding tables) of those features
@@ -73,6 +75,8 @@ public sealed class MusicNetwork
         _lastDropped = c.Dropout > 0 ? new float[maxBatch * top] : [];
         _copies = c.Heads.Select(h => h.Copy ? new CopyMixture(model.Parameters, ModelConfig.CopyName(h.Name), top, h.Units, c.SequenceLength, maxBatch) : null).ToArray();
         _copyColumns = c.Heads.Select(h => Array.IndexOf(c.Features, h.Name)).ToArray();
+        _copyWithin = c.Heads.Select(h => h.CopyWithin is { } w ? Array.IndexOf(h.Given!, w) : -1).ToArray();
+        _matchIds = c.Heads.Select(h => h.CopyWithin != null ? new int[maxBatch] : []).ToArray();
         _input = new float[c.SequenceLength * maxBatch * c.InputSize];
         _encoded = Embedded ? new float[c.SequenceLength * maxBatch * EncodedSize] : [];
         _dHeads = c.Heads.Select(h => new float[maxBatch * h.Units]).ToArray();
@@ -162,7 +166,13 @@ public sealed class MusicNetwork
             }
             _heads[head].Forward(x, batch, weights);
         }
-        _copies[head]?.Forward(_layers[^1].Sequence(batch), last, _heads[head].Output(batch), _input, c.InputSize, _copyColumns[head], batch, weights);
+        if (_copies[head] is not { } copy) return;
+        int within = _copyWithin[head];
+        if (within < 0) { copy.Forward(_layers[^1].Sequence(batch), last, _heads[head].Output(batch), _input, c.InputSize, _copyColumns[head], batch, weights); return; }
+        Span<int> match = _matchIds[head].AsSpan(0, batch);
+        for (int b = 0; b < batch; b++) match[b] = _givenIds[head][b * given.Length + within];
+        copy.Forward(_layers[^1].Sequence(batch), last, _heads[head].Output(batch), _input, c.InputSize, _copyColumns[head], batch, weights,
+                     _givenFeatures[head][within], match);
     }
 
     // what the heads read: h_T, after dropout in training

@@ -60,10 +60,12 @@ internal sealed class CopyMixture
     /// <summary>
     /// Mixes <paramref name="logits"/> [B, C] with a pointer over the window. <paramref name="sequence"/> is the top
     /// LSTM's h_1..h_T [T, B, H] (time-major), <paramref name="last"/> h_T [B, H]; <paramref name="window"/> [T, B, F]
-    /// holds each position's class index in column <paramref name="column"/>.
+    /// holds each position's class index in column <paramref name="column"/>. With <paramref name="matchColumn"/> ≥ 0,
+    /// window b may only point at positions whose value in that column is <paramref name="match"/>[b] (e.g. notes of the
+    /// instrument about to play): the others get no attention, and with none left the softmax alone speaks.
     /// </summary>
     public void Forward(ReadOnlySpan<float> sequence, ReadOnlySpan<float> last, ReadOnlySpan<float> logits, ReadOnlySpan<float> window, int features, int column,
-                        int batch, ReadOnlySpan<float> weights)
+                        int batch, ReadOnlySpan<float> weights, int matchColumn = -1, ReadOnlySpan<int> match = default)
     {
         int h = Units, c = Classes, t = Steps;
         Span<float> u = _query.AsSpan(0, batch * h);
@@ -81,6 +83,8 @@ internal sealed class CopyMixture
                 int id = (int)window[(s * batch + b) * features + column];
                 if ((uint)id >= (uint)c) throw new ArgumentOutOfRangeException(nameof(window), $"class {id} outside 0..{c - 1}");
                 _ids[b * t + s] = id;
+                // a masked position's attention is 0, so its score gradient a − π is 0 too: the backward pass needs no mask
+                if (matchColumn >= 0 && (int)window[(s * batch + b) * features + matchColumn] != match[b]) a[s + 1] = float.NegativeInfinity;
             }
             TensorPrimitives.SoftMax(a, a);
             Span<float> q = _softmax.AsSpan(b * c, c), lp = _logProbs.AsSpan(b * c, c);

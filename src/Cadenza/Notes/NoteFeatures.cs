@@ -1,3 +1,5 @@
+using Cadenza.Instruments;
+
 namespace Cadenza.Notes;
 
 /// <summary>The one conversion between notes and the model's per-note features (pitch, step, duration).</summary>
@@ -17,19 +19,20 @@ public static class NoteFeatures
     /// <summary>The features' names, in column order, as a model's config names its inputs and heads.</summary>
     public static readonly string[] Names = ["pitch", "step", "duration"];
 
-    /// <summary>Every note feature a model may read or predict: the three above and the note's velocity.</summary>
-    public static readonly string[] Known = ["pitch", "step", "duration", "velocity"];
+    /// <summary>Every note feature a model may read or predict: the three above, the note's velocity, and its instrument (a class of an <see cref="InstrumentVocabulary"/>).</summary>
+    public static readonly string[] Known = ["pitch", "step", "duration", "velocity", "instrument"];
 
     /// <summary>
     /// The features named by <paramref name="names"/> (each one of <see cref="Known"/>) of <paramref name="notes"/>
     /// (already sorted by start), as a new [n × names] array: pitch and velocity as MIDI numbers, step and duration in
-    /// seconds.
+    /// seconds, instrument as its class in <paramref name="instruments"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">A name is not a known feature.</exception>
-    public static float[] ToFeatures(ReadOnlySpan<Note> notes, IReadOnlyList<string> names)
+    /// <exception cref="ArgumentException">A name is not a known feature, or instrument is asked for without a vocabulary.</exception>
+    public static float[] ToFeatures(ReadOnlySpan<Note> notes, IReadOnlyList<string> names, InstrumentVocabulary? instruments = null)
     {
         int width = names.Count;
         int[] kinds = names.Select(n => Array.IndexOf(Known, n) is var k and >= 0 ? k : throw new ArgumentException($"'{n}' is not a note feature ({string.Join(", ", Known)})", nameof(names))).ToArray();
+        if (instruments is null && kinds.Contains(4)) throw new ArgumentException("the instrument feature needs the model's instrument vocabulary", nameof(instruments));
         var features = new float[notes.Length * width];
         double previousStart = notes.Length > 0 ? notes[0].Start : 0;
         for (int i = 0; i < notes.Length; i++)
@@ -41,7 +44,8 @@ public static class NoteFeatures
                     0 => n.Pitch,
                     1 => (float)(n.Start - previousStart),
                     2 => (float)(n.End - n.Start),
-                    _ => n.Velocity,
+                    3 => n.Velocity,
+                    _ => instruments!.ClassOf(n),
                 };
             previousStart = n.Start;
         }

@@ -5,6 +5,7 @@ using Cadenza.Common;
 using Cadenza.Corpus;
 using Cadenza.Evaluation;
 using Cadenza.Generation;
+using Cadenza.Instruments;
 using Cadenza.Midi;
 using Cadenza.Model;
 using Cadenza.Notes;
@@ -43,15 +44,16 @@ public static class EvalJob
         var (files, description) = HeldOut(request, corpus, t, warnings, progress);
         List<Note[]> pieces = files.Select(f => f.Notes).ToList();
 
-        HeldOutLoss loss = LossEvaluator.Evaluate(model, new WindowSet(pieces, t, model.Config.Features), request.Threads);
+        HeldOutLoss loss = LossEvaluator.Evaluate(model, new WindowSet(pieces, t, model.Config.Features, model.Config.Vocabulary()), request.Threads);
         NoteStatistics? training = GenerateJob.TrainingStatistics(corpus);
         if (training is null) warnings.Add("the model carries no training-corpus statistics (a TF.js or imported model): the unigram baseline is skipped");
         int classes = model.Config.Heads.First(h => h.Name == "pitch").Units;
         PitchBaselines baselines = PitchBaselines.Of(PitchBaselines.LabelCounts(pieces, t, classes), training?.Pitch ?? []);
-        IReadOnlyList<CountBaselineResult> counts = CountBaselines(corpus, pieces, t);
+        InstrumentVocabulary? instruments = model.Config.Vocabulary();
+        IReadOnlyList<CountBaselineResult> counts = CountBaselines(corpus, pieces, t, instruments);
         if (training != null && counts.Count == 0) warnings.Add("the model records no count models (trained by an earlier build): the copy baselines are skipped");
 
-        var options = new GenerationOptions { Notes = request.Notes, Temperature = request.Temperature, TopK = request.TopK, Seed = request.RngSeed };
+        var options = new GenerationOptions { Notes = request.Notes, Temperature = request.Temperature, TopK = request.TopK, Seed = request.RngSeed, FreeRange = request.FreeRange };
         clock.Restart();
         var (generated, seeds) = Generate(model, files, request.Seeds, options);
         double generationSeconds = clock.Elapsed.TotalSeconds;
@@ -69,6 +71,7 @@ public static class EvalJob
             Generated = generatedStats,
             HeldOut = heldOutStats,
             Jsd = DistributionDivergence.Between(generatedStats, heldOutStats),
+            Instruments = instruments is null ? null : InstrumentReport.Of(instruments, generated, pieces),
             Generation = options,
             Seeds = seeds,
             ModelLoadSeconds = loadSeconds,
@@ -89,15 +92,15 @@ public static class EvalJob
     }
 
     /// <summary>The count models fitted when the model was trained (<see cref="TrainJob"/> records them), measured on the held-out pieces.</summary>
-    private static IReadOnlyList<CountBaselineResult> CountBaselines(JsonObject? corpus, IReadOnlyList<Note[]> pieces, int t)
+    private static IReadOnlyList<CountBaselineResult> CountBaselines(JsonObject? corpus, IReadOnlyList<Note[]> pieces, int t, InstrumentVocabulary? instruments)
     {
         if (corpus?["baselines"] is not JsonArray recorded) return [];
         var results = new List<CountBaselineResult>();
         foreach (JsonNode? node in recorded)
         {
             CountBaseline? b = node.Deserialize<CountBaseline>(ModelStore.Json);
-            if (b is null || b.Counts.Length != CountBaseline.ClassesOf(b.Feature)) continue;
-            var (unigram, copy) = b.CrossEntropy(pieces, t);
+            if (b is null || b.Counts.Length != CountBaseline.ClassesOf(b.Feature, instruments)) continue;
+            var (unigram, copy) = b.CrossEntropy(pieces, t, instruments);
             results.Add(new CountBaselineResult(b.Feature, unigram, copy, b.Lambda));
         }
         return results;
@@ -123,7 +126,7 @@ public static class EvalJob
         {
             CorpusFile file = files[rng.NextInt(files.Count)];
             int start = rng.NextInt(file.Notes.Length - t + 1);
-            float[] seed = NoteFeatures.ToFeatures(file.Notes.AsSpan(start, t), model.Config.Features);
+            float[] seed = model.Config.ToFeatures(file.Notes.AsSpan(start, t));
             seed[Array.IndexOf(model.Config.Features, "step")] = (float)NoteFeatures.Step(file.Notes, start);
             ulong sampling = rng.NextULong();
             pieces.Add(generator.Generate(seed, options with { Seed = sampling }));
@@ -138,7 +141,7 @@ public static class EvalJob
         // the model's own reading rules, so held-out notes are what training would have seen
         CorpusOptions options = request.Corpus with
         {
-            Midi = new MidiReadSettings { Instruments = instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged },
+            Midi = new MidiReadSettings { Instruments = instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged, Drums = corpus?["drums"]?.GetValue<bool>() ?? false },
             MinNotes = t + 1,
         };
         string? source = corpus?["source"]?.GetValue<string>();

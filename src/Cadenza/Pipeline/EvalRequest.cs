@@ -23,6 +23,9 @@ public sealed record EvalRequest
     /// <summary>Sample pitch from the k most likely only (0 = off).</summary>
     public int TopK { get; init; }
 
+    /// <summary>For a model with instruments: generate without keeping each instrument in its training range (<see cref="Generation.GenerationOptions.FreeRange"/>).</summary>
+    public bool FreeRange { get; init; }
+
     /// <summary>Seed for choosing the seed windows and for sampling: the same seed gives the same report.</summary>
     public ulong RngSeed { get; init; } = 42;
 

@@ -5,6 +5,7 @@ using Cadenza.Audio;
 using Cadenza.Common;
 using Cadenza.Corpus;
 using Cadenza.Generation;
+using Cadenza.Instruments;
 using Cadenza.Midi;
 using Cadenza.Model;
 using Cadenza.Notes;
@@ -47,6 +48,12 @@ public sealed record GenerateRequest
 
     /// <summary>Velocity of every written note (the paper: 100); a model that predicts velocity writes its own instead.</summary>
     public int Velocity { get; init; } = Note.DefaultVelocity;
+
+    /// <summary>For a model with instruments: only these may be drawn (class names, GM names, families such as bass, programs, drums); null: all.</summary>
+    public string[]? InstrumentSet { get; init; }
+
+    /// <summary>For a model with instruments: <c>FROM=TO,…</c>, the program each instrument is written and played with instead (see <see cref="ProgramMap"/>).</summary>
+    public string? ProgramMap { get; init; }
 }
 
 /// <summary>What generation produced.</summary>
@@ -77,10 +84,20 @@ public static class GenerateJob
         JsonObject? corpus = ModelStore.ReadCorpusSection(request.ModelPath);
         var warnings = new List<string>();
         var (seed, description) = Seed(request, model, corpus, warnings);
+        InstrumentVocabulary? instruments = model.Config.Vocabulary();
+        GenerationOptions options = request.Options with { AllowedInstruments = AllowedInstruments(request, instruments) };
+        (int Program, bool IsDrum)?[]? programs = null;
+        if (request.ProgramMap != null)
+        {
+            if (instruments is null) throw new GenerationException("--program-map needs a model trained with --instruments; this one writes one track (use --program)");
+            try { programs = Instruments.ProgramMap.Parse(request.ProgramMap, instruments); }
+            catch (ArgumentException e) { throw new GenerationException($"--program-map: {e.Message}"); }
+        }
 
         var clock = Stopwatch.StartNew();
-        Note[] notes = generator.Generate(seed, request.Options);
+        Note[] notes = generator.Generate(seed, options);
         TimeSpan elapsed = clock.Elapsed;
+        if (programs != null) notes = Instruments.ProgramMap.Apply(notes, programs);
 
         string output = request.Output;
         string? folder = Path.GetDirectoryName(Path.GetFullPath(output));
@@ -90,12 +107,14 @@ public static class GenerateJob
 
         // a model that predicts velocity plays its own dynamics; the paper's model writes every note at one velocity
         bool velocity = model.Config.Features.Contains("velocity");
-        var midiSettings = new MidiWriteSettings { Program = request.Program, Velocity = velocity ? null : request.Velocity };
+        string[]? names = instruments?.Names;
+        // an ensemble is written one track per instrument, each with its program; else one track with --program
+        var midiSettings = new MidiWriteSettings { Program = request.Program, Velocity = velocity ? null : request.Velocity, Ensemble = instruments != null, TrackNames = names };
         MidiWriter.Write(Out(".mid"), notes, midiSettings);
-        string[] columns = velocity ? [.. NotesCsv.GeneratedColumns, "velocity"] : NotesCsv.GeneratedColumns;
-        AtomicFile.Write(Out(".csv"), s => { using var w = new StreamWriter(s, leaveOpen: true); NotesCsv.Write(w, notes, columns, origin: 0); });
+        string[] columns = [.. NotesCsv.GeneratedColumns, .. velocity ? ["velocity"] : Array.Empty<string>(), .. instruments != null ? NotesCsv.InstrumentColumns : []];
+        AtomicFile.Write(Out(".csv"), s => { using var w = new StreamWriter(s, leaveOpen: true); NotesCsv.Write(w, notes, columns, origin: 0, names); });
         string title = $"{Path.GetFileName(output)}: {notes.Length} notes, temperature {request.Options.Temperature}";
-        PianoRoll.Write(Out(".pianoroll.png"), notes, title);
+        PianoRoll.Write(Out(".pianoroll.png"), notes, title, instrumentNames: names);
         DistributionPlot.Write(Out(".distributions.png"), NoteStatistics.Of([notes]), TrainingStatistics(corpus));
 
         var audio = new List<AudioResult>();
@@ -103,7 +122,7 @@ public static class GenerateJob
         {
             try
             {
-                AudioResult r = AudioRenderer.Render(notes, Out("." + format), request.AudioOptions);
+                AudioResult r = AudioRenderer.Render(notes, Out("." + format), request.AudioOptions, midiSettings);
                 audio.Add(r);
                 if (r.Warning != null && !warnings.Contains(r.Warning)) warnings.Add(r.Warning);
             }
@@ -117,6 +136,20 @@ public static class GenerateJob
         return new GenerateOutcome(notes, files, description, elapsed, audio, warnings) { PredictsVelocity = velocity, SeedNotes = seedNotes };
     }
 
+    // the instrument head's mask for --instrument-set: the classes its names match
+    private static bool[]? AllowedInstruments(GenerateRequest request, InstrumentVocabulary? instruments)
+    {
+        if (request.InstrumentSet is not { Length: > 0 } set) return null;
+        if (instruments is null) throw new GenerationException("--instrument-set needs a model trained with --instruments; this one composes for one instrument");
+        var allowed = new bool[instruments.Count];
+        foreach (string name in set)
+        {
+            try { foreach (int k in instruments.Match(name)) allowed[k] = true; }
+            catch (ArgumentException e) { throw new GenerationException($"--instrument-set: {e.Message}"); }
+        }
+        return allowed;
+    }
+
     /// <summary>The seed window (raw features [T × F], the model's inputs) and a description of where it came from; <paramref name="corpus"/> is the model's recorded corpus section.</summary>
     /// <param name="warnings">Receives what reading a seed MIDI file ignored, if anything.</param>
     public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model, JsonObject? corpus, List<string>? warnings = null)
@@ -125,16 +158,17 @@ public static class GenerateJob
         if (request.SeedNotes is { } given)
         {
             if (given.Length < t) throw new GenerationException($"the seed has {given.Length} notes, but a seed needs the model's sequence length of {t}");
-            return (NoteFeatures.ToFeatures(given.AsSpan(given.Length - t, t), model.Config.Features), $"the last {t} notes of the piece continued");
+            return (model.Config.ToFeatures(given.AsSpan(given.Length - t, t)), $"the last {t} notes of the piece continued");
         }
         if (request.SeedMidi != null)
         {
-            MidiNotes midi = MidiReader.Read(request.SeedMidi, new MidiReadSettings { Instruments = request.SeedInstrument });
+            bool drums = corpus?["drums"]?.GetValue<bool>() ?? false;   // a model that plays drums is seeded with them
+            MidiNotes midi = MidiReader.Read(request.SeedMidi, new MidiReadSettings { Instruments = request.SeedInstrument, Drums = drums && request.SeedInstrument == InstrumentSelection.Merged });
             if (!midi.Repairs.IsEmpty) warnings?.Add($"{request.SeedMidi}: {midi.Repairs.Describe()}");
             Note[] notes = midi.Notes;
             if (notes.Length < t)
                 throw new GenerationException($"{request.SeedMidi}: {notes.Length} notes, but a seed needs the model's sequence length of {t}");
-            return (NoteFeatures.ToFeatures(notes.AsSpan(0, t), model.Config.Features), $"the first {t} notes of {request.SeedMidi}");
+            return (model.Config.ToFeatures(notes.AsSpan(0, t)), $"the first {t} notes of {request.SeedMidi}");
         }
         JsonArray? seeds = corpus?["seeds"]?.AsArray();
         if (seeds is null || seeds.Count == 0)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Cadenza.Common;
 using Cadenza.Corpus;
 using Cadenza.Evaluation;
+using Cadenza.Instruments;
 using Cadenza.Midi;
 using Cadenza.Model;
 using Cadenza.Notes;
@@ -63,7 +64,7 @@ public static class TrainJob
             modelConfig = ModelStore.Load(request.Output).Config;
         }
         Trainer.RequireNoteWindows(modelConfig);
-        var midi = new MidiReadSettings { Instruments = t.Instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged };
+        MidiReadSettings midi = t.MidiReading;
         var corpus = request.Corpus with
         {
             Midi = midi, MinNotes = modelConfig.SequenceLength + 1, Split = CorpusSources.ParseSplit(t.Split), Part = CorpusSources.ParsePart(t.Part),
@@ -90,14 +91,19 @@ public static class TrainJob
             (train, validation) = bySource ? CorpusSplit.BySource(files) : CorpusSplit.ByFile(files, t.Validation ?? TrainingConfig.DefaultValidation, t.Seed);
             method = bySource ? "the source's train / validation split" : "by file";
         }
-        var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features);
-        WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features) : null;
+        // the instrument vocabulary is the training corpus's, so it is built before the windows that are written in it
+        if (modelConfig.Instruments && !request.Resume)
+            modelConfig = modelConfig.WithInstruments(InstrumentVocabulary.Build(train.Select(f => f.Notes), modelConfig.InstrumentLimit ?? InstrumentVocabulary.DefaultLimit,
+                byVoice: summary.Kind == CorpusSourceKind.BachDoodle));
+        InstrumentVocabulary? instruments = modelConfig.Vocabulary();
+        var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features, instruments);
+        WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features, instruments) : null;
         if (trainWindows.Count < t.BatchSize)
             throw new TrainingException($"{request.Source}: {trainWindows.Count} training windows are fewer than one batch of {t.BatchSize}; add music or lower --batch-size");
         if (!request.Resume) modelConfig = modelConfig.WithTimeValues(train.Select(f => f.Notes));
         MusicModel model = MusicModel.Create(modelConfig, t.Seed);
         return new PreparedTraining(request, model, summary, train, validation, trainWindows, valWindows,
-            CorpusSection(request, t, modelConfig.Features, summary, train, validation, trainWindows, valWindows, method), method);
+            CorpusSection(request, t, modelConfig, summary, train, validation, trainWindows, valWindows, method), method);
     }
 
     /// <summary>Trains the prepared model; the folder is complete after every epoch, so an interrupted run leaves a usable model.</summary>
@@ -124,7 +130,7 @@ public static class TrainJob
         return trainer.Run(p.Request.Resume, cancel);
     }
 
-    private static JsonObject CorpusSection(TrainRequest request, TrainingConfig t, string[] features, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
+    private static JsonObject CorpusSection(TrainRequest request, TrainingConfig t, ModelConfig config, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
                                            WindowSet trainWindows, WindowSet? valWindows, string splitMethod)
     {
         List<Note[]> trainPieces = train.Select(f => f.Notes).ToList();
@@ -135,8 +141,8 @@ public static class TrainJob
         {
             var (piece, start) = trainWindows.Locate(rng.NextInt(trainWindows.Count));
             Note[] notes = train[piece].Notes;
-            float[] window = NoteFeatures.ToFeatures(notes.AsSpan(start, trainWindows.SequenceLength), features);
-            int step = Array.IndexOf(features, "step");
+            float[] window = config.ToFeatures(notes.AsSpan(start, trainWindows.SequenceLength));
+            int step = Array.IndexOf(config.Features, "step");
             if (step >= 0) window[step] = (float)NoteFeatures.Step(notes, start);   // the window's first step, as training saw it
             seeds.Add(new JsonObject { ["file"] = train[piece].Path, ["note"] = start, ["features"] = new JsonArray(window.Select(f => (JsonNode)f).ToArray()) });
         }
@@ -146,6 +152,7 @@ public static class TrainJob
             ["validationSource"] = request.ValidationSource is { } v ? Path.GetFullPath(v) : null,
             ["kind"] = summary.Source,
             ["instrument"] = t.Instrument,
+            ["drums"] = t.Drums,
             ["split"] = splitMethod,
             ["files"] = summary.Files,
             ["trainFiles"] = new JsonArray(train.Select(f => (JsonNode)f.Path).ToArray()),
@@ -154,8 +161,8 @@ public static class TrainJob
             ["validationWindows"] = valWindows?.Count ?? 0,
             ["statistics"] = JsonSerializer.SerializeToNode(stats, ModelStore.Json),
             // the count models eval judges the model against, fitted here where the training windows are at hand
-            ["baselines"] = new JsonArray(CountBaseline.Features
-                .Select(f => JsonSerializer.SerializeToNode(CountBaseline.Fit(f, trainPieces, trainWindows.SequenceLength), ModelStore.Json)).ToArray()),
+            ["baselines"] = new JsonArray(CountBaseline.Features.Concat(config.Vocabulary() is null ? [] : ["instrument"])
+                .Select(f => JsonSerializer.SerializeToNode(CountBaseline.Fit(f, trainPieces, trainWindows.SequenceLength, config.Vocabulary()), ModelStore.Json)).ToArray()),
             ["seeds"] = seeds,
         };
     }

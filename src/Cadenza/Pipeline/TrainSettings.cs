@@ -19,7 +19,8 @@ public static class TrainSettings
     /// </summary>
     /// <param name="preset">cadenza (the default) or paper: the architecture and training settings to start from.</param>
     /// <exception cref="FormatException">The config file is unreadable or names an unknown setting, or the preset is unknown.</exception>
-    public static (ModelConfig Model, TrainingConfig Training) Resolve(string output, bool resume, string? configFile, JsonObject? trainingOptions, string? preset = null)
+    /// <param name="modelOptions">Model keys given on the command line (instruments, instrumentLimit), applied after the config file.</param>
+    public static (ModelConfig Model, TrainingConfig Training) Resolve(string output, bool resume, string? configFile, JsonObject? trainingOptions, string? preset = null, JsonObject? modelOptions = null)
     {
         preset ??= DefaultPreset;
         if (preset is not ("cadenza" or "paper")) throw new FormatException($"--preset must be cadenza or paper, got '{preset}'");
@@ -42,6 +43,7 @@ public static class TrainSettings
             if (file["model"] is JsonObject m) model = JsonMerge.Apply(model, ModelStore.Json, configFile, m);
             if (file["training"] is JsonObject tr) training = JsonMerge.Apply(training, ModelStore.Json, configFile, tr);
         }
+        if (modelOptions is { Count: > 0 }) model = JsonMerge.Apply(model, ModelStore.Json, "command line", modelOptions);
         if (trainingOptions is { Count: > 0 }) training = JsonMerge.Apply(training, ModelStore.Json, "command line", trainingOptions);
         model.Validate(configFile ?? "model settings");
         training.Validate();

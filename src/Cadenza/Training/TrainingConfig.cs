@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Cadenza.Midi;
 using Cadenza.Nn;
 
 namespace Cadenza.Training;
@@ -60,6 +62,14 @@ public sealed record TrainingConfig
     /// <summary>merged (all non-drum instruments) or first (the first non-drum instrument).</summary>
     public string Instrument { get; init; } = "merged";
 
+    /// <summary>Read the drum kit's notes too (merged reading only): with instruments, drums become a class of their own.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Drums { get; init; }
+
+    /// <summary>How the corpus is read for this training: the instrument selection and the drums.</summary>
+    [JsonIgnore]
+    public MidiReadSettings MidiReading => new() { Instruments = Instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged, Drums = Drums };
+
     /// <summary>
     /// Transposition augmentation: each training window (inputs and label) is moved by a random number of semitones
     /// in −N..N, drawn per window and reduced where it would leave the MIDI range; 0 (the paper) trains on the notes as they are.
@@ -92,5 +102,6 @@ public sealed record TrainingConfig
         if (Threads < 0) throw new TrainingException($"threads must be ≥ 0, got {Threads}");
         if (Transpose is < 0 or > 24) throw new TrainingException($"transpose must be in 0..24 semitones, got {Transpose}");
         if (Instrument is not ("merged" or "first")) throw new TrainingException($"instrument must be merged or first, got '{Instrument}'");
+        if (Drums && Instrument == "first") throw new TrainingException("drums are read only with the merged instruments, not with --instrument first");
     }
 }

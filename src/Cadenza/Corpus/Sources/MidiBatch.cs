@@ -18,7 +18,7 @@ internal static class MidiBatch
         NoteCache? cache = null;
         if (options.UseCache)
         {
-            string mode = $"{options.Midi.Instruments}|min{options.MinNotes}";
+            string mode = $"{options.Midi.Instruments}{(options.Midi.Drums ? "+drums" : "")}|min{options.MinNotes}";
             cache = NoteCache.Load(NoteCache.PathFor(options.ResolveCacheDirectory(), cacheRoot, mode));
         }
 

@@ -7,7 +7,7 @@ namespace Cadenza.Corpus.Sources;
 internal static class PieceBuilder
 {
     /// <summary>
-    /// Selects the notes of a NoteSequence the way MIDI files are read (drums left out; all instruments merged, or only
+    /// Selects the notes of a NoteSequence the way MIDI files are read (drums left out unless asked for; all instruments merged, or only
     /// the lowest-numbered non-drum instrument for <see cref="InstrumentSelection.First"/>), sorts them by start then
     /// pitch and classifies the piece.
     /// </summary>
@@ -21,10 +21,12 @@ internal static class PieceBuilder
             pitched++;
             first = Math.Min(first, n.Instrument);
         }
-        var selected = new Note[options.Midi.Instruments == InstrumentSelection.First ? all.Count(n => !n.IsDrum && n.Instrument == first) : pitched];
+        bool firstOnly = options.Midi.Instruments == InstrumentSelection.First, drums = options.Midi.Drums && !firstOnly;
+        bool Selected(in Note n) => drums ? true : !n.IsDrum && (!firstOnly || n.Instrument == first);
+        var selected = new Note[all.Count(n => Selected(n))];
         int k = 0;
         foreach (Note n in all)
-            if (!n.IsDrum && (options.Midi.Instruments != InstrumentSelection.First || n.Instrument == first)) selected[k++] = n;
+            if (Selected(n)) selected[k++] = n;
         MidiReader.SortByStartThenPitch(selected);
         return Classify(path, selected, drumsOnly: all.Count > 0 && pitched == 0, bytes, split, options, repairs.Describe());
     }
@@ -48,7 +50,7 @@ internal static class PieceBuilder
         try
         {
             MidiNotes midi = read();
-            return Classify(path, midi.Notes, midi.DrumsOnly, bytes, split, options, midi.Repairs.Describe());
+            return Classify(path, midi.Notes, midi.DrumsOnly && !options.Midi.Drums, bytes, split, options, midi.Repairs.Describe());
         }
         catch (MidiFormatException e)
         {
