@@ -46,7 +46,7 @@ public sealed record TrainBody(string? Data, string? Name, string Preset = "cade
 public sealed record EvalBody(string? Model, string? Data = null, int Seeds = 5, int Notes = 120, float Temperature = 1, ulong RngSeed = 42);
 
 /// <summary>One note as the page draws and lists it.</summary>
-public sealed record NoteJson(int Pitch, double Start, double End, double Step, double Duration, int Velocity);
+public sealed record NoteJson(int Pitch, double Start, double End, double Step, double Duration, int Velocity, int Program, bool Drum, string Instrument);
 
 /// <summary>An uploaded seed file: its name as uploaded and where the server keeps it.</summary>
 internal sealed record UploadedSeed(string Name, string Path, DateTime Made);
@@ -439,5 +439,6 @@ public sealed class StudioServer : IAsyncDisposable
     // the first note's step counts from the note before it (the seed's last) when there is one
     private static NoteJson[] ToJson(Note[] notes, double? previousStart = null) =>
         notes.Select((n, i) => new NoteJson(n.Pitch, Math.Round(n.Start, 6), Math.Round(n.End, 6),
-            Math.Round(i > 0 ? n.Start - notes[i - 1].Start : previousStart is { } p ? n.Start - p : 0, 6), Math.Round(n.Duration, 6), n.Velocity)).ToArray();
+            Math.Round(i > 0 ? n.Start - notes[i - 1].Start : previousStart is { } p ? n.Start - p : 0, 6), Math.Round(n.Duration, 6), n.Velocity, n.Program, n.IsDrum,
+            Cadenza.Instruments.GeneralMidi.Name(n.Program, n.IsDrum))).ToArray();
 }

@@ -104,7 +104,7 @@ function show(piece) {
   $("warnings").textContent = (piece.warnings || []).join("\n");
   const rows = piece.notes.map((n, i) => {
     const tr = document.createElement("tr");
-    for (const v of [i + 1, n.pitch, n.step.toFixed(3), n.duration.toFixed(3), n.start.toFixed(3), n.end.toFixed(3), n.velocity]) {
+    for (const v of [i + 1, n.pitch, n.step.toFixed(3), n.duration.toFixed(3), n.start.toFixed(3), n.end.toFixed(3), n.velocity, n.instrument]) {
       const td = document.createElement("td"); td.textContent = v; tr.append(td);
     }
     return tr;
@@ -126,7 +126,7 @@ function renderHistory() {
 
 const NAMES = ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"];
 
-// time runs right, pitch up; the seed in grey-blue, the composed notes in red, darker when louder
+// time runs right, pitch up; the seed in grey-blue, the composed notes in red (a hue per instrument), darker when louder
 function drawRoll(piece) {
   const canvas = $("roll"), g = canvas.getContext("2d");
   const all = piece.seedNotes.concat(piece.notes);
@@ -148,9 +148,20 @@ function drawRoll(piece) {
     g.beginPath(); g.moveTo(x(t), 4); g.lineTo(x(t), H - bottom); g.stroke();
     g.fillText(`${t}s`, x(t) - 6, H - 6);
   }
+  // an ensemble (a model with instruments) is coloured by instrument: one hue per program, drums grey-green
+  const programs = [...new Set(piece.notes.map((n) => (n.drum ? -1 : n.program)))].sort((a, b) => a - b);
+  const hue = (n) => (programs.length < 2 ? 6 : (programs.indexOf(n.drum ? -1 : n.program) * 360) / programs.length + 6);
+  canvas.dataset.instruments = programs.length;
+  $("instrument-legend").replaceChildren(...(programs.length < 2 ? [] : programs.map((p) => {
+    const n = piece.notes.find((m) => (m.drum ? -1 : m.program) === p), item = document.createElement("span");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch"; swatch.style.background = `hsl(${hue(n)}, 64%, 45%)`;
+    item.append(swatch, ` ${n.instrument}`);
+    return item;
+  })));
   const paint = (notes, seed) => {
     for (const n of notes) {
-      g.fillStyle = seed ? "#8aa0b8" : `hsl(6, 64%, ${78 - 0.38 * n.velocity}%)`;
+      g.fillStyle = seed ? "#8aa0b8" : `hsl(${hue(n)}, 64%, ${78 - 0.38 * n.velocity}%)`;
       g.fillRect(x(n.start), y(n.pitch), Math.max(2, x(n.end) - x(n.start)), Math.max(2, rowH - 1));
     }
   };

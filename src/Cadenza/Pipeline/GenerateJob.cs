@@ -132,8 +132,28 @@ public static class GenerateJob
                 warnings.Add($"no MP3: {e.Message}");
             }
         }
-        Note[] seedNotes = model.Config.Features.SequenceEqual(NoteFeatures.Names) ? NoteFeatures.FromFeatures(seed) : [];
+        Note[] seedNotes = SeedNotes(seed, model.Config, instruments);
         return new GenerateOutcome(notes, files, description, elapsed, audio, warnings) { PredictsVelocity = velocity, SeedNotes = seedNotes };
+    }
+
+    // the seed window as notes, its first note at 0: pitch, step and duration from their columns, velocity and
+    // instrument where the model reads them
+    private static Note[] SeedNotes(float[] seed, ModelConfig c, InstrumentVocabulary? instruments)
+    {
+        int f = c.InputSize, n = seed.Length / f;
+        int pitch = Array.IndexOf(c.Features, "pitch"), step = Array.IndexOf(c.Features, "step"), duration = Array.IndexOf(c.Features, "duration");
+        int velocity = Array.IndexOf(c.Features, "velocity"), instrument = Array.IndexOf(c.Features, "instrument");
+        var notes = new Note[n];
+        double start = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> row = seed.AsSpan(i * f, f);
+            if (i > 0) start += row[step];
+            var note = new Note(Math.Clamp((int)MathF.Round(row[pitch]), 0, 127), start, start + row[duration],
+                                velocity >= 0 ? (int)row[velocity] : Note.DefaultVelocity);
+            notes[i] = instrument >= 0 && instruments != null ? instruments.Play(note, (int)row[instrument]) : note;
+        }
+        return notes;
     }
 
     // the instrument head's mask for --instrument-set: the classes its names match

@@ -96,7 +96,7 @@ public class InstrumentModelTests
     }
 
     // a band: piano melody (60–79), a bass line (33–47, program 33) on every beat, a string pad (55–70, program 48) every two
-    private static void WriteBand(string folder, int pieces, ulong seed)
+    internal static void WriteBand(string folder, int pieces, ulong seed)
     {
         Directory.CreateDirectory(folder);
         var rng = new Rng(seed);

@@ -1,3 +1,5 @@
+using Cadenza.Pipeline;
+using Cadenza.Training;
 using Microsoft.Playwright;
 
 namespace Cadenza.Tests.Studio;
@@ -83,6 +85,55 @@ public class StudioBrowserTests(StudioFixture studio) : IClassFixture<StudioFixt
         Assert.Equal(7, await page.Locator("#eval-table tbody tr").CountAsync());
         Assert.Contains("pitch NLL", await page.TextContentAsync("#eval-table tbody tr:first-child"));
         Assert.Empty(errors);
+    }
+
+    [ChromiumFact]
+    public async Task Page_InstrumentModel_DrawsEachInstrumentInItsOwnColour()
+    {
+        // a model with instruments, trained on a band (piano, bass, strings), in the folder the server reads
+        using var band = new TempDir();
+        Instruments.InstrumentModelTests.WriteBand(band.Path, 4, 7);
+        string folder = Path.Combine(studio.Models, "band", "model");
+        try { await DrawBand(folder, band.Path); }
+        finally { Directory.Delete(Path.GetDirectoryName(folder)!, true); }   // the other tests expect the fixture's model alone
+    }
+
+    private async Task DrawBand(string folder, string bandFolder)
+    {
+        TrainJob.Run(TrainJob.Prepare(new TrainRequest
+        {
+            Source = bandFolder, Output = folder, Model = Cadenza.Model.ModelConfig.Cadenza with { LstmUnits = [24], Instruments = true },
+            Training = TrainingConfig.Preset("cadenza") with { Epochs = 2, Patience = 0, Validation = 0, Transpose = 0, Threads = 1 },
+            Corpus = Cadenza.Corpus.CorpusOptions.Default with { UseCache = false },
+        }));
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.Browser, Headless = true, Args = ["--no-sandbox"] });
+        IPage page = await browser.NewPageAsync();
+        await page.GotoAsync(studio.Address);
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent === 'ready'");
+        await page.SelectOptionAsync("#model", "out/band/model");
+        await page.FillAsync("#notes", "80");
+        await page.ClickAsync("#generate");
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('done')", null, new() { Timeout = 120_000 });
+        int instruments = int.Parse((await page.GetAttributeAsync("#roll", "data-instruments"))!);
+        Assert.True(instruments >= 2, $"{instruments} instruments drawn");
+        // composed notes in as many hues as instruments: count the distinct saturated colours on the canvas
+        int hues = await page.EvaluateAsync<int>("""
+            () => {
+              const c = document.getElementById('roll'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              const seen = new Set();
+              for (let i = 0; i < d.length; i += 4) {
+                const max = Math.max(d[i], d[i + 1], d[i + 2]), min = Math.min(d[i], d[i + 1], d[i + 2]);
+                if (max - min < 60) continue;   // white ground, grey grid and text, the grey-blue seed
+                const r = d[i] / 255, g = d[i + 1] / 255, b = d[i + 2] / 255, mx = max / 255, dl = (max - min) / 255;
+                const h = mx === r ? ((g - b) / dl + 6) % 6 : mx === g ? (b - r) / dl + 2 : (r - g) / dl + 4;
+                seen.add(Math.round(h * 2));   // 30° buckets
+              }
+              return seen.size;
+            }
+            """);
+        Assert.True(hues >= instruments, $"{hues} hues for {instruments} instruments");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "studio-ensemble.png"), FullPage = true });
     }
 
     [ChromiumFact]
