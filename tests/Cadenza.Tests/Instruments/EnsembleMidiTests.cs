@@ -60,6 +60,28 @@ public class EnsembleMidiTests
     }
 
     [Fact]
+    public void Read_Drums_KeepsTheKitOnlyWhenAsked()
+    {
+        // the fixture's instrument list (pretty_midi): 8 drum notes on channel 10, 4 piano notes
+        string path = Path.Combine(Paths.MidiFixtures, "edge-format0-drums.mid");
+        Assert.Equal(4, MidiReader.Read(path).Notes.Length);
+        Note[] all = MidiReader.Read(path, new MidiReadSettings { Drums = true }).Notes;
+        Assert.Equal(12, all.Length);
+        Assert.Equal(8, all.Count(n => n.IsDrum));
+        // a corpus read with drums gives the kit a class of its own
+        InstrumentClass[] classes = InstrumentVocabulary.Build([all]);
+        Assert.Equal(["Acoustic Grand", GeneralMidi.DrumsName, "other"], classes.Select(c => c.Name));
+        // and a drums-only file is usable then
+        var options = Cadenza.Corpus.CorpusOptions.Default with { MinNotes = 1, UseCache = false, Midi = new MidiReadSettings { Drums = true } };
+        using var dir = new TempDir();
+        MidiWriter.Write(dir.File("kit.mid"), all.Where(n => n.IsDrum).ToArray(), new MidiWriteSettings { Ensemble = true });
+        var (files, _) = Cadenza.Corpus.CorpusReader.Read(dir.Path, options);
+        Assert.Equal(Cadenza.Corpus.CorpusFileStatus.Usable, files.Single().Status);
+        var (without, _) = Cadenza.Corpus.CorpusReader.Read(dir.Path, options with { Midi = new MidiReadSettings() });
+        Assert.Equal("drums only", without.Single().Reason);
+    }
+
+    [Fact]
     public void Write_NotAnEnsemble_IsTheSingleTrackFileAsBefore()
     {
         Note[] notes = Ensemble();
