@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cadenza.Model;
+using Cadenza.Onnx;
 using Spectre.Console;
 
 namespace Cadenza.Cli.Commands;
@@ -36,18 +37,28 @@ internal static class ModelCommands
 
     public static Command Group()
     {
-        var group = new Command("model", "Convert models between Cadenza's folder format and TF.js Layers (model.json)");
+        var group = new Command("model", "Convert models between Cadenza's folder format, TF.js Layers (model.json) and ONNX");
 
         var source = ModelArgument();
-        var format = new Option<string>("--format") { Description = "Export format", DefaultValueFactory = _ => "tfjs" };
-        format.AcceptOnlyFromAmong("tfjs");
-        var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var export = new Command("export", "Export a model as TF.js Layers (model.json + weight shard), loadable by tf.loadLayersModel") { source, format, outDir };
+        var format = new Option<string>("--format") { Description = "Export format: tfjs (a folder) or onnx (a file)", DefaultValueFactory = _ => "tfjs" };
+        format.AcceptOnlyFromAmong("tfjs", "onnx");
+        var outDir = new Option<string>("--out") { Description = "Output folder (tfjs) or file (onnx)", Required = true };
+        var export = new Command("export", "Export a model as TF.js Layers (model.json + weight shard, for tf.loadLayersModel) or as ONNX (for ONNX Runtime and other ONNX tools)") { source, format, outDir };
         export.SetAction(r => Ui.Run(() =>
         {
             MusicModel m = ModelStore.Load(r.GetValue(source)!);
-            TfjsFormat.Export(m, r.GetValue(outDir)!);
-            Console.WriteLine($"wrote {Path.Combine(r.GetValue(outDir)!, "model.json")} and {TfjsFormat.ShardName} ({Ui.N(m.ParameterCount)} parameters)");
+            string output = r.GetValue(outDir)!;
+            if (r.GetValue(format) == "onnx")
+            {
+                if (m.Config.NoteModelProblem() is { } problem) throw new ModelFormatException(r.GetValue(source)!, $"cannot export: {problem}");
+                OnnxExport.Write(m, output);
+                string given = string.Join(", ", OnnxExport.GivenFeatures(m.Config).Select(g => $"given_{g} [batch] int64"));
+                Console.WriteLine($"wrote {output} (ONNX opset {OnnxExport.Opset}, {Ui.N(m.ParameterCount)} parameters): inputs window [batch, {m.Config.SequenceLength}, {m.Config.InputSize}]" +
+                                  $"{(given.Length > 0 ? ", " + given : "")}; outputs {string.Join(", ", m.Config.Heads.Select(h => h.Name))}");
+                return 0;
+            }
+            TfjsFormat.Export(m, output);
+            Console.WriteLine($"wrote {Path.Combine(output, "model.json")} and {TfjsFormat.ShardName} ({Ui.N(m.ParameterCount)} parameters)");
             return 0;
         }));
 
