@@ -29,6 +29,9 @@ internal static class Program
         if (args.Length > 0 && args[0] == "corpus") { CorpusProbe.Run(); return 0; }
         if (args.Length > 2 && args[0] == "studio")
             return StudioLoadProbe.Run(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 200, args.Length > 4 ? int.Parse(args[4]) : 16);
+        if (args.Length > 0 && args[0] == "store")
+            return StoreProbe.Run(args.Length > 1 ? long.Parse(args[1]) : 100_000_000, args.Length > 2 ? int.Parse(args[2]) : 3000,
+                                  args.Length > 3 ? args[3] : Path.Combine(Path.GetTempPath(), "cadenza-store-probe"));
         if (args.Length > 0 && args[0] == "midi") { MidiProbe.Run(args.Length > 1 && args[1] == "loop"); return 0; }
         MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
         var (x1, y1) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 1);

@@ -12,7 +12,7 @@ namespace Cadenza.Corpus;
 /// before it, as in the tutorial). Windows are addressed by index; <see cref="Fill"/> gathers a batch into
 /// caller-owned buffers without allocating.
 /// </remarks>
-public sealed class WindowSet
+public sealed class WindowSet : IWindowSource
 {
     private readonly float[][] _features;   // per piece [n × Width]: the features, raw (pitch, step, duration by default)
     private readonly int[] _piece;          // window → piece
@@ -58,6 +58,9 @@ public sealed class WindowSet
     /// <summary>Number of pieces.</summary>
     public int Pieces { get; }
 
+    /// <summary>Windows in memory: any order is as cheap, so a shuffle is free to take them one by one.</summary>
+    public int ShuffleBlock => 1;
+
     /// <summary>Where window <paramref name="index"/> comes from: piece and first note.</summary>
     public (int Piece, int Start) Locate(int index) => (_piece[index], _start[index]);
 
@@ -77,22 +80,31 @@ public sealed class WindowSet
         for (int b = 0; b < windows.Length; b++)
         {
             int w = windows[b];
-            ReadOnlySpan<float> f = _features[_piece[w]];
-            int s = _start[w];
-            int shift = transpose.IsEmpty || pitch < 0 ? 0 : ClampShift(f.Slice(s * width, (t + 1) * width), width, pitch, transpose[b]);
-            Span<float> x = inputs.Slice(b * t * width, t * width);
-            f.Slice(s * width, t * width).CopyTo(x);
-            for (int j = 0; j < width; j++)
-            {
-                FeatureEncoding e = inputEncodings[j];
-                float add = j == pitch ? shift : 0f;
-                if (e.Edges is null && e.Scale == 1f && add == 0f) continue;
-                for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] + add);
-            }
-            ReadOnlySpan<float> next = f.Slice((s + t) * width, width);
-            for (int c = 0; c < stride; c++)
-                labels[b * stride + c] = labelEncodings[c].Encode(next[labelColumns[c]] + (labelColumns[c] == pitch ? shift : 0f));
+            EncodeWindow(_features[_piece[w]].AsSpan(_start[w] * width, (t + 1) * width), width, pitch, inputs.Slice(b * t * width, t * width),
+                         labels.Slice(b * stride, stride), inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b]);
         }
+    }
+
+    /// <summary>
+    /// One window's T + 1 raw note rows (<paramref name="notes"/>, <paramref name="width"/> floats each) into its encoded
+    /// inputs [T × width] and its label row, moved by up to <paramref name="wanted"/> semitones: the one encoding every
+    /// window source shares.
+    /// </summary>
+    internal static void EncodeWindow(ReadOnlySpan<float> notes, int width, int pitch, Span<float> x, Span<float> label, ReadOnlySpan<FeatureEncoding> inputEncodings,
+                                      ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, int wanted)
+    {
+        int shift = pitch < 0 ? 0 : ClampShift(notes, width, pitch, wanted);
+        notes[..x.Length].CopyTo(x);
+        for (int j = 0; j < width; j++)
+        {
+            FeatureEncoding e = inputEncodings[j];
+            float add = j == pitch ? shift : 0f;
+            if (e.Edges is null && e.Scale == 1f && add == 0f) continue;
+            for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] + add);
+        }
+        ReadOnlySpan<float> next = notes.Slice(x.Length, width);
+        for (int c = 0; c < label.Length; c++)
+            label[c] = labelEncodings[c].Encode(next[labelColumns[c]] + (labelColumns[c] == pitch ? shift : 0f));
     }
 
     /// <summary>
@@ -105,7 +117,7 @@ public sealed class WindowSet
         return pitch < 0 ? 0 : ClampShift(_features[_piece[index]].AsSpan(_start[index] * Width, (SequenceLength + 1) * Width), Width, pitch, wanted);
     }
 
-    private static int ClampShift(ReadOnlySpan<float> notes, int width, int pitch, int wanted)
+    internal static int ClampShift(ReadOnlySpan<float> notes, int width, int pitch, int wanted)
     {
         if (wanted == 0) return 0;
         float lo = float.MaxValue, hi = float.MinValue;

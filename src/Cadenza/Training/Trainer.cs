@@ -23,14 +23,14 @@ public sealed class Trainer
 
     private readonly MusicModel _model;
     private readonly TrainingConfig _config;
-    private readonly WindowSet _train;
-    private readonly WindowSet? _validation;
+    private readonly IWindowSource _train;
+    private readonly IWindowSource? _validation;
     private readonly string _folder;
     private readonly ITrainingObserver _observer;
     private readonly Action<MusicModel, IReadOnlyList<EpochRecord>> _saveModel;
 
     /// <summary>Prepares a run writing its checkpoint into <paramref name="folder"/>; <paramref name="saveModel"/> writes the model folder with the best weights after each epoch.</summary>
-    public Trainer(MusicModel model, TrainingConfig config, WindowSet train, WindowSet? validation, string folder,
+    public Trainer(MusicModel model, TrainingConfig config, IWindowSource train, IWindowSource? validation, string folder,
                    Action<MusicModel, IReadOnlyList<EpochRecord>> saveModel, ITrainingObserver? observer = null)
     {
         config.Validate();
@@ -39,7 +39,7 @@ public sealed class Trainer
         if (train.SequenceLength != model.Config.SequenceLength)
             throw new TrainingException($"windows of {train.SequenceLength} notes do not fit a model reading {model.Config.SequenceLength}");
         RequireNoteWindows(model.Config);
-        foreach (WindowSet? set in (WindowSet?[])[train, validation])
+        foreach (IWindowSource? set in (IWindowSource?[])[train, validation])
             if (set != null && !set.Features.SequenceEqual(model.Config.Features))
                 throw new TrainingException($"windows of ({string.Join(", ", set.Features)}) do not fit a model reading ({string.Join(", ", model.Config.Features)})");
         _model = model;
@@ -112,7 +112,9 @@ public sealed class Trainer
         int threads = EffectiveThreads(_config);
         using var workers = new BatchGradients(_model, batchSize, threads);
         var validator = _validation != null ? new MusicNetwork(_model, batchSize) : null;
-        var permutation = new int[_train.Count];
+        // windows in memory take a full permutation (the order every earlier run used); a store on disk a block order
+        BlockOrder? blocks = _train.ShuffleBlock > 1 ? new BlockOrder(_train.Count, _train.ShuffleBlock) : null;
+        var permutation = new int[blocks is null ? _train.Count : batchSize];
         var inputs = new float[batchSize * mc.SequenceLength * mc.InputSize];
         var labels = new float[batchSize * heads];
         var headLosses = new float[heads];
@@ -124,8 +126,12 @@ public sealed class Trainer
         {
             if (_config.Patience > 0 && wait >= _config.Patience && history.Count > 0) { stoppedEarly = true; break; }
             ulong[] rngAtStart = rng.GetState();
-            for (int i = 0; i < permutation.Length; i++) permutation[i] = i;
-            rng.Shuffle(permutation.AsSpan());
+            if (blocks is null)
+            {
+                for (int i = 0; i < permutation.Length; i++) permutation[i] = i;
+                rng.Shuffle(permutation.AsSpan());
+            }
+            else blocks.Shuffle(rng, BatchSeed(ShuffleSalt, epoch, 0));
             int first = epoch == completed + 1 ? resumeBatch : 0;
             double[] sums = first > 0 ? (double[])resumeSums.Clone() : new double[heads + 1];
             var clock = Stopwatch.StartNew();
@@ -147,7 +153,9 @@ public sealed class Trainer
                     augment.Reseed(BatchSeed(AugmentSalt, epoch, b));
                     for (int i = 0; i < shifts.Length; i++) shifts[i] = augment.NextInt(2 * _config.Transpose + 1) - _config.Transpose;
                 }
-                _train.Fill(permutation.AsSpan(b * batchSize, batchSize), inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts);
+                Span<int> batchWindows = blocks is null ? permutation.AsSpan(b * batchSize, batchSize) : permutation;
+                blocks?.Take(b * batchSize, batchWindows);
+                _train.Fill(batchWindows, inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts);
                 ulong? dropout = mc.Dropout > 0 ? BatchSeed(DropoutSalt, epoch, b) : null;
                 float loss = workers.Compute(inputs, labels, batchSize, headLosses, dropout);
                 if (!float.IsFinite(loss))
@@ -240,7 +248,7 @@ public sealed class Trainer
     }
 
     /// <summary>Mean total and per-head loss over every window of <paramref name="set"/>, in batches.</summary>
-    public static (double Total, double[] Heads) Evaluate(MusicNetwork network, WindowSet set, int batchSize, int[] labelColumns)
+    public static (double Total, double[] Heads) Evaluate(MusicNetwork network, IWindowSource set, int batchSize, int[] labelColumns)
     {
         ModelConfig mc = network.Model.Config;
         var (inputEncodings, _, labelEncodings) = mc.WindowLayout();

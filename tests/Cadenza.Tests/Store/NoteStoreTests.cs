@@ -1,0 +1,132 @@
+using Cadenza.Common;
+using Cadenza.Corpus;
+using Cadenza.Instruments;
+using Cadenza.Model;
+using Cadenza.Notes;
+using Cadenza.Store;
+using Cadenza.Tests.Datasets;
+using Cadenza.Training;
+
+namespace Cadenza.Tests.Store;
+
+/// <summary>The memory-mapped note store: 8 bytes a note, windows equal to the in-memory ones, a block order that visits every window once.</summary>
+public class NoteStoreTests
+{
+    // pieces on a 1/8 s grid (exact in half floats), of several instruments, one shorter than a window
+    private static Note[][] Pieces() => [DatasetFiles.Piece(1, 60, instruments: 3), DatasetFiles.Piece(2, 3), DatasetFiles.Piece(3, 90, instruments: 2, withDrums: true), DatasetFiles.Piece(4, 26)];
+
+    [Fact]
+    public void Write_EightBytesANote_AndReadsBackEveryNote()
+    {
+        using var dir = new TempDir();
+        Note[][] pieces = Pieces();
+        long written = NoteStore.Write(dir.File("s.cnz"), pieces);
+        Assert.Equal(pieces.Sum(p => p.Length), written);
+        long bytes = new FileInfo(dir.File("s.cnz")).Length;
+        Assert.Equal(64 + written * 8 + (pieces.Length + 1) * 8, bytes);
+        using NoteStore store = NoteStore.Open(dir.File("s.cnz"));
+        Assert.Equal(pieces.Length, store.Pieces);
+        for (int p = 0; p < pieces.Length; p++)
+        {
+            Assert.Equal(pieces[p].Length, store.Length(p));
+            for (int i = 0; i < pieces[p].Length; i++)
+            {
+                Note n = pieces[p][i];
+                StoredNote s = store[store.First(p) + i];
+                Assert.Equal((n.Pitch, n.Velocity, n.Program, n.IsDrum, n.Instrument), (s.Pitch, s.Velocity, s.ProgramAndDrum & 0x7F, (s.ProgramAndDrum & 0x80) != 0, s.Voice));
+                Assert.Equal(NoteFeatures.Step(pieces[p], i), s.Step, 9);
+                Assert.Equal(n.Duration, s.Duration, 9);
+            }
+        }
+    }
+
+    [Fact]
+    public void Windows_EqualTheInMemoryWindows_ForThePaperAndAnInstrumentModel()
+    {
+        using var dir = new TempDir();
+        Note[][] pieces = Pieces();
+        NoteStore.Write(dir.File("s.cnz"), pieces);
+        using NoteStore store = NoteStore.Open(dir.File("s.cnz"));
+        var vocabulary = new InstrumentVocabulary(InstrumentVocabulary.Build(pieces));
+        ModelConfig cadenza = ModelConfig.Cadenza.WithInstruments(vocabulary.Classes.ToArray());
+        foreach (ModelConfig c in new[] { ModelConfig.Paper, cadenza })
+        {
+            var memory = new WindowSet(pieces, c.SequenceLength, c.Features, c.Vocabulary());
+            var disk = new StoreWindows(store, c.SequenceLength, c.Features, c.Vocabulary());
+            Assert.Equal(memory.Count, disk.Count);
+            int[] all = Enumerable.Range(0, memory.Count).ToArray();
+            for (int w = 0; w < all.Length; w++) Assert.Equal(memory.Locate(w), disk.Locate(w));
+            var (inputs, columns, labels) = c.WindowLayout();
+            int[] shifts = all.Select(w => w % 13 - 6).ToArray();
+            float[] Fill(IWindowSource s)
+            {
+                var x = new float[all.Length * c.SequenceLength * c.InputSize + all.Length * c.Heads.Length];
+                s.Fill(all, x.AsSpan(0, all.Length * c.SequenceLength * c.InputSize), x.AsSpan(all.Length * c.SequenceLength * c.InputSize), inputs, columns, labels, shifts);
+                return x;
+            }
+            Assert.Equal(Fill(memory), Fill(disk));
+        }
+    }
+
+    [Fact]
+    public void BlockOrder_VisitsEveryWindowOnce_FromFewBlocksPerBatch_AndRepeatsForTheSameSeed()
+    {
+        const int count = 10_000, block = 512, batch = 64;
+        int[] Epoch(ulong seed)
+        {
+            var order = new BlockOrder(count, block);
+            order.Shuffle(new Rng(seed), seed * 3);
+            var all = new int[count];
+            for (int b = 0; b * batch < count; b++) order.Take(b * batch, all.AsSpan(b * batch, Math.Min(batch, count - b * batch)));
+            return all;
+        }
+        int[] first = Epoch(1);
+        Assert.Equal(Enumerable.Range(0, count), first.Order());
+        Assert.Equal(first, Epoch(1));
+        Assert.NotEqual(first, Epoch(2));
+        for (int b = 0; b + batch <= count; b += batch)
+            Assert.True(first.Skip(b).Take(batch).Select(w => w / block).Distinct().Count() <= 2, "a batch reads at most two blocks");
+        Assert.NotEqual(Enumerable.Range(0, batch), first.Take(batch));   // and is shuffled within them
+    }
+
+    [Fact]
+    public void Train_FromTheStore_TheLossFalls()
+    {
+        using var dir = new TempDir();
+        var rng = new Rng(9);
+        Note[][] pieces = Enumerable.Range(0, 12).Select(i => DatasetFiles.Piece((ulong)i + 20, 400)).ToArray();
+        NoteStore.Write(dir.File("s.cnz"), pieces);
+        using NoteStore store = NoteStore.Open(dir.File("s.cnz"));
+        ModelConfig config = (ModelConfig.Cadenza with { LstmUnits = [16] }).WithTimeValues(pieces);
+        var windows = new StoreWindows(store, config.SequenceLength, config.Features);
+        Assert.Equal(StoreWindows.Block, windows.ShuffleBlock);
+        var model = MusicModel.Create(config, 1);
+        var trainer = new Trainer(model, TrainingConfig.Preset("cadenza") with { Epochs = 3, Patience = 0, Threads = 1 }, windows, null, dir.Path, (_, _) => { });
+        TrainingResult result = trainer.Run(resume: false);
+        Assert.Equal(3, result.History.Count);
+        Assert.True(result.History[^1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} → {result.History[^1].Loss}");
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("short")]
+    [InlineData("garbage")]
+    [InlineData("truncated")]
+    public void Open_BadFile_OneLineErrorNamingIt(string kind)
+    {
+        using var dir = new TempDir();
+        string path = dir.File("s.cnz");
+        NoteStore.Write(path, Pieces());
+        byte[] bytes = File.ReadAllBytes(path);
+        switch (kind)
+        {
+            case "missing": File.Delete(path); break;
+            case "short": File.WriteAllBytes(path, bytes[..20]); break;
+            case "garbage": bytes[3] ^= 0xFF; File.WriteAllBytes(path, bytes); break;
+            case "truncated": File.WriteAllBytes(path, bytes[..^9]); break;
+        }
+        var e = Assert.Throws<StoreException>(() => NoteStore.Open(path));
+        Assert.StartsWith(path, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+}
