@@ -58,7 +58,7 @@ internal sealed class TrainingRun : ITrainingObserver
         {
             PreparedTraining prepared = TrainJob.Prepare(Request);
             _epochs = Request.Training.Epochs;
-            Add(new { type = "started", model = ModelId, pieces = prepared.TrainFiles.Count, windows = prepared.TrainWindows.Count, epochs = _epochs, parameters = prepared.Model.ParameterCount });
+            Add(new { type = "started", model = ModelId, pieces = prepared.TrainWindows.Pieces, windows = prepared.TrainWindows.Count, epochs = _epochs, parameters = prepared.Model.ParameterCount });
             TrainingResult result = TrainJob.Run(prepared, this, _stop.Token);
             Add(new { type = result.Cancelled ? "stopped" : "done", model = ModelId, bestEpoch = result.BestEpoch, bestLoss = Finite(result.BestLoss), monitor = result.Monitor });
         }

@@ -78,15 +78,16 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Model folder to write", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the model folder's checkpoint" };
         var noCache = new Option<bool>("--no-cache") { Description = "Parse every MIDI file again" };
+        var store = new Option<bool>("--store") { Description = "For a corpus larger than memory: stream it into note stores in MODEL/store (8 bytes a note) and train from them, in flat memory" };
         var options = new Options();
-        var command = new Command("train", "Train a model on a corpus: MIDI folder, MAESTRO, Bach Doodle or TFRecords (the Cadenza model by default, --preset paper for the paper's)") { data, output, resume, noCache };
+        var command = new Command("train", "Train a model on a corpus: MIDI folder, MAESTRO, Bach Doodle or TFRecords (the Cadenza model by default, --preset paper for the paper's)") { data, output, resume, noCache, store };
         options.AddTo(command);
         command.SetAction(r => Ui.Run(() =>
         {
             var (model, training) = options.Resolve(r, r.GetValue(output)!, r.GetValue(resume));
             var request = new TrainRequest
             {
-                Source = r.GetValue(data)!, Output = r.GetValue(output)!, Model = model, Training = training, Resume = r.GetValue(resume),
+                Source = r.GetValue(data)!, Output = r.GetValue(output)!, Model = model, Training = training, Resume = r.GetValue(resume), Store = r.GetValue(store),
                 ValidationSource = r.GetValue(options.ValidationData),
                 Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache), CacheWarning = Ui.Warning },
             };
@@ -116,7 +117,9 @@ internal static class TrainCommand
         ModelConfig m = p.Model.Config;
         var table = new Table().Border(TableBorder.Rounded).Title("training setup").AddColumns("setting", "value");
         table.AddRow("corpus", Markup.Escape($"{p.Request.Source} ({p.Corpus.Source}): {Ui.N(p.Corpus.FilesUsable)} usable of {Ui.N(p.Corpus.Files)} pieces{(p.Corpus.StoppedAtMaxPieces ? " read (stopped at --max-pieces)" : "")}, {Ui.N(p.Corpus.Notes)} notes, {Ui.Duration(p.Corpus.Seconds)}"));
-        table.AddRow(Markup.Escape($"split ({p.SplitMethod})"), $"{Ui.N(p.TrainFiles.Count)} train / {Ui.N(p.ValidationFiles.Count)} validation pieces; {Ui.N(p.TrainWindows.Count)} / {Ui.N(p.ValidationWindows?.Count ?? 0)} windows");
+        table.AddRow(Markup.Escape($"split ({p.SplitMethod})"), $"{Ui.N(p.TrainWindows.Pieces)} train / {Ui.N(p.ValidationWindows?.Pieces ?? 0)} validation pieces; {Ui.N(p.TrainWindows.Count)} / {Ui.N(p.ValidationWindows?.Count ?? 0)} windows");
+        if (p.CorpusSection["store"] is { } st)
+            table.AddRow("note stores", Markup.Escape($"{st["train"]} ({Ui.N(st["trainNotes"]!.GetValue<long>())} notes), {st["validation"]} ({Ui.N(st["validationNotes"]!.GetValue<long>())} notes); windows streamed from disk"));
         table.AddRow("model", Markup.Escape(ModelSummary.Describe(m) + $"; {Ui.N(p.Model.ParameterCount)} parameters"));
         table.AddRow("loss", Markup.Escape(string.Join(" + ", m.Heads.Select(h => $"{h.LossWeight}·{h.Name}"))));
         table.AddRow("optimiser", $"Adam ({t.AdamFormula}) lr {t.LearningRate}, β1 {t.Beta1}, β2 {t.Beta2}, ε {t.Epsilon}");

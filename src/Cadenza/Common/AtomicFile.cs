@@ -59,6 +59,13 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true); w.Write(text); });
 
+    /// <summary>A temporary path beside <paramref name="path"/> for a writer that renames into place itself (a stream too long for <see cref="Write"/>'s callback).</summary>
+    public static string TemporaryPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        return TempPath(Path.GetDirectoryName(full)!, full);
+    }
+
     // hidden, unique per process and call, beside the target so that the rename stays on one file system
     private static string TempPath(string dir, string full) =>
         Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");

@@ -17,6 +17,12 @@ public sealed record CorpusOptions
     /// <summary>Use the binary note cache (parse each file once).</summary>
     public bool UseCache { get; init; } = true;
 
+    /// <summary>
+    /// Hold no more than a chunk of pieces at a time, whatever the source: MIDI files are parsed 256 at a time and the
+    /// note cache (which keeps every entry it saves) is not used. For streaming a corpus into a note store.
+    /// </summary>
+    public bool Streamed { get; init; }
+
     /// <summary>Folder for cache files; null: $CADENZA_CACHE, else $XDG_CACHE_HOME/cadenza, else ~/.cache/cadenza.</summary>
     public string? CacheDirectory { get; init; }
 

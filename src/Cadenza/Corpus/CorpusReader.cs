@@ -53,7 +53,14 @@ public static class CorpusReader
     public static CorpusSummary Summarise(ICorpusSource source, CorpusOptions? options = null, IProgress<int>? progress = null) =>
         Collect(source, options ?? CorpusOptions.Default, progress, keep: null);
 
-    private static CorpusSummary Collect(ICorpusSource source, CorpusOptions options, IProgress<int>? progress, List<CorpusFile>? keep)
+    /// <summary>
+    /// Reads a source piece by piece, handing each usable piece to <paramref name="usable"/> and keeping none: a corpus
+    /// of any size goes through in flat memory (into a note store, for one).
+    /// </summary>
+    public static CorpusSummary Stream(ICorpusSource source, CorpusOptions options, Action<CorpusFile> usable, IProgress<int>? progress = null) =>
+        Collect(source, options, progress, keep: null, usable);
+
+    private static CorpusSummary Collect(ICorpusSource source, CorpusOptions options, IProgress<int>? progress, List<CorpusFile>? keep, Action<CorpusFile>? onUsable = null)
     {
         if (options.Split is { } split && !source.HasSplits)
             throw new CorpusException($"{source.Root}: this source ({source.Description}) has no train/validation/test split; leave out --split {CorpusSources.Name(split)}");
@@ -88,6 +95,7 @@ public static class CorpusReader
                     usable++;
                     if (piece.Split is { } tag) bySplit[tag] = bySplit.GetValueOrDefault(tag) + 1;
                     keep?.Add(piece);
+                    onUsable?.Invoke(piece);
                     break;
                 case CorpusFileStatus.Unusable:
                     unusableCount++;

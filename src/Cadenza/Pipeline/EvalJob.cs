@@ -165,6 +165,7 @@ public static class EvalJob
 
         if (corpus is null || source is null)
             throw new EvaluationException($"{request.ModelPath}: the model records no training corpus, so no held-out files; give --data HELDOUT");
+        if (corpus["store"]?["validation"]?.GetValue<string>() is { } store) return StoredHeldOut(store, t);
         string[] names = Names(corpus["validationFiles"]);
         if (names.Length == 0)
             throw new EvaluationException($"{request.ModelPath}: the model was trained without held-out files (--val 0); give --data HELDOUT");
@@ -189,6 +190,31 @@ public static class EvalJob
         if (found.Count == 0)
             throw new EvaluationException($"{source}: none of the model's {names.Length} held-out files can be read any more; give --data HELDOUT");
         return (found, $"the model's held-out files in {source} ({found.Count} file{(found.Count == 1 ? "" : "s")})");
+    }
+
+    /// <summary>Held-out notes read back from a note store the model was validated on: its first pieces, up to this many notes.</summary>
+    public const int StoredHeldOutNotes = 2_000_000;
+
+    // a model trained from note stores (train --store): its validation store's first pieces, as many as memory allows
+    private static (List<CorpusFile> Files, string Description) StoredHeldOut(string path, int t)
+    {
+        try
+        {
+            using Cadenza.Store.NoteStore store = Cadenza.Store.NoteStore.Open(path);
+            var pieces = new Cadenza.Store.StorePieces(store);
+            var files = new List<CorpusFile>();
+            long notes = 0;
+            for (int p = 0; p < pieces.Count && notes < StoredHeldOutNotes; p++)
+            {
+                Note[] piece = pieces[p];
+                if (piece.Length <= t) continue;
+                files.Add(new CorpusFile($"store piece {p + 1}", piece, CorpusFileStatus.Usable, "", piece.Length * (long)Cadenza.Store.NoteStore.NoteBytes));
+                notes += piece.Length;
+            }
+            if (files.Count == 0) throw new EvaluationException($"{path}: the model's validation store has no piece long enough to evaluate; give --data HELDOUT");
+            return (files, $"the model's validation store {path} ({files.Count} piece{(files.Count == 1 ? "" : "s")}{(files.Count < store.Pieces ? $" of {store.Pieces}" : "")})");
+        }
+        catch (Cadenza.Store.StoreException e) { throw new EvaluationException($"{e.Message}; give --data HELDOUT"); }
     }
 
     private static string[] Names(JsonNode? array) => array?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [];

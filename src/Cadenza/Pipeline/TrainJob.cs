@@ -35,13 +35,23 @@ public sealed record TrainRequest
 
     /// <summary>Corpus reading options (cache, threads); the instrument selection, split and part come from <see cref="TrainingConfig"/>.</summary>
     public CorpusOptions Corpus { get; init; } = CorpusOptions.Default;
+
+    /// <summary>
+    /// Stream the corpus into note stores in the model folder (<see cref="TrainJob.StoreFolder"/>) and train from them:
+    /// memory stays flat however large the corpus (see <see cref="Cadenza.Store.NoteStore"/>). A resume reuses them.
+    /// </summary>
+    public bool Store { get; init; }
 }
 
 /// <summary>A training run ready to start: the corpus read and split, the windows built, the model created or reloaded.</summary>
 /// <param name="SplitMethod">How the validation pieces were chosen, for the user: the source's own split or a random share of files.</param>
 public sealed record PreparedTraining(
     TrainRequest Request, MusicModel Model, CorpusSummary Corpus, IReadOnlyList<CorpusFile> TrainFiles, IReadOnlyList<CorpusFile> ValidationFiles,
-    WindowSet TrainWindows, WindowSet? ValidationWindows, JsonObject CorpusSection, string SplitMethod = "by file");
+    IWindowSource TrainWindows, IWindowSource? ValidationWindows, JsonObject CorpusSection, string SplitMethod = "by file")
+{
+    /// <summary>Note stores the windows read from (training with <see cref="TrainRequest.Store"/>), closed when the run ends.</summary>
+    public IReadOnlyList<IDisposable> Stores { get; init; } = [];
+}
 
 /// <summary>The train job: corpus → split → windows → <see cref="Trainer"/> → model folder with history, loss.png and checkpoint.</summary>
 public static class TrainJob
@@ -54,6 +64,7 @@ public static class TrainJob
     /// <exception cref="TrainingException">Too little music, or a resume without a model.</exception>
     public static PreparedTraining Prepare(TrainRequest request, IProgress<int>? progress = null)
     {
+        if (request.Store) return StoredTraining.Prepare(request, progress);
         TrainingConfig t = request.Training;
         t.Validate();
         ModelConfig modelConfig = request.Model;
@@ -103,7 +114,8 @@ public static class TrainJob
         if (!request.Resume) modelConfig = modelConfig.WithTimeValues(train.Select(f => f.Notes));
         MusicModel model = MusicModel.Create(modelConfig, t.Seed);
         return new PreparedTraining(request, model, summary, train, validation, trainWindows, valWindows,
-            CorpusSection(request, t, modelConfig, summary, train, validation, trainWindows, valWindows, method), method);
+            CorpusSection(request, t, modelConfig, summary, train.Select(f => f.Notes).ToList(), train.Select(f => f.Path).ToArray(), validation.Select(f => f.Path).ToArray(),
+                trainWindows, valWindows, method, p => train[p].Path), method);
     }
 
     /// <summary>Trains the prepared model; the folder is complete after every epoch, so an interrupted run leaves a usable model.</summary>
@@ -127,24 +139,25 @@ public static class TrainJob
             LossPlot.Write(Path.Combine(folder, "loss.png"), history, heads);
         }
         var trainer = new Trainer(p.Model, p.Request.Training, p.TrainWindows, p.ValidationWindows, folder, Save, observer);
-        return trainer.Run(p.Request.Resume, cancel);
+        try { return trainer.Run(p.Request.Resume, cancel); }
+        finally { foreach (IDisposable store in p.Stores) store.Dispose(); }
     }
 
-    private static JsonObject CorpusSection(TrainRequest request, TrainingConfig t, ModelConfig config, CorpusSummary summary, IReadOnlyList<CorpusFile> train, IReadOnlyList<CorpusFile> validation,
-                                           WindowSet trainWindows, WindowSet? valWindows, string splitMethod)
+    internal static JsonObject CorpusSection(TrainRequest request, TrainingConfig t, ModelConfig config, CorpusSummary summary, IReadOnlyList<Note[]> trainPieces,
+                                           string[] trainFiles, string[] validationFiles, IWindowSource trainWindows, IWindowSource? valWindows, string splitMethod,
+                                           Func<int, string> pieceName)
     {
-        List<Note[]> trainPieces = train.Select(f => f.Notes).ToList();
         NoteStatistics stats = NoteStatistics.Of(trainPieces);
         var rng = new Rng(t.Seed ^ 0x5EED_0F5E_ED5EUL);
         var seeds = new JsonArray();
         for (int i = 0; i < Math.Min(StoredSeeds, trainWindows.Count); i++)
         {
             var (piece, start) = trainWindows.Locate(rng.NextInt(trainWindows.Count));
-            Note[] notes = train[piece].Notes;
+            Note[] notes = trainPieces[piece];
             float[] window = config.ToFeatures(notes.AsSpan(start, trainWindows.SequenceLength));
             int step = Array.IndexOf(config.Features, "step");
             if (step >= 0) window[step] = (float)NoteFeatures.Step(notes, start);   // the window's first step, as training saw it
-            seeds.Add(new JsonObject { ["file"] = train[piece].Path, ["note"] = start, ["features"] = new JsonArray(window.Select(f => (JsonNode)f).ToArray()) });
+            seeds.Add(new JsonObject { ["file"] = pieceName(piece), ["note"] = start, ["features"] = new JsonArray(window.Select(f => (JsonNode)f).ToArray()) });
         }
         return new JsonObject
         {
@@ -155,8 +168,8 @@ public static class TrainJob
             ["drums"] = t.Drums,
             ["split"] = splitMethod,
             ["files"] = summary.Files,
-            ["trainFiles"] = new JsonArray(train.Select(f => (JsonNode)f.Path).ToArray()),
-            ["validationFiles"] = new JsonArray(validation.Select(f => (JsonNode)f.Path).ToArray()),
+            ["trainFiles"] = new JsonArray(trainFiles.Select(f => (JsonNode)f).ToArray()),
+            ["validationFiles"] = new JsonArray(validationFiles.Select(f => (JsonNode)f).ToArray()),
             ["trainWindows"] = trainWindows.Count,
             ["validationWindows"] = valWindows?.Count ?? 0,
             ["statistics"] = JsonSerializer.SerializeToNode(stats, ModelStore.Json),

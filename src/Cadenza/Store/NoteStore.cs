@@ -67,44 +67,27 @@ public sealed unsafe class NoteStore : IDisposable
     /// <summary>Writes <paramref name="pieces"/> (each sorted by start), streamed, to <paramref name="path"/> atomically; returns the notes written.</summary>
     public static long Write(string path, IEnumerable<Note[]> pieces)
     {
-        long notes = 0;
-        AtomicFile.Write(path, s =>
-        {
-            var first = new List<long>();
-            s.Write(new byte[HeaderBytes]);   // filled in at the end, when the counts are known
-            var buffer = new byte[64 * 1024 * NoteBytes];
-            foreach (Note[] piece in pieces)
-            {
-                first.Add(notes);
-                int used = 0;
-                for (int i = 0; i < piece.Length; i++)
-                {
-                    if (used == buffer.Length) { s.Write(buffer, 0, used); used = 0; }
-                    Encode(piece[i], NoteFeatures.Step(piece, i), buffer.AsSpan(used, NoteBytes));
-                    used += NoteBytes;
-                }
-                s.Write(buffer, 0, used);
-                notes += piece.Length;
-            }
-            first.Add(notes);
-            long indexOffset = s.Position;
-            var index = new byte[first.Count * 8];
-            for (int i = 0; i < first.Count; i++) BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(i * 8), first[i]);
-            s.Write(index);
-            var header = new byte[HeaderBytes];
-            Magic.CopyTo(header);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), Version);
-            BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), first.Count - 1);
-            BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(24), notes);
-            BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(32), indexOffset);
-            s.Position = 0;
-            s.Write(header);
-        });
-        return notes;
+        using var writer = new NoteStoreWriter(path);
+        foreach (Note[] piece in pieces) writer.Append(piece);
+        return writer.Complete();
+    }
+
+    internal static int HeaderSize => HeaderBytes;
+
+    /// <summary>The header of a store of <paramref name="pieces"/> pieces and <paramref name="notes"/> notes whose index starts at <paramref name="indexOffset"/>.</summary>
+    internal static byte[] Header(long pieces, long notes, long indexOffset)
+    {
+        var header = new byte[HeaderBytes];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), Version);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), pieces);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(24), notes);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(32), indexOffset);
+        return header;
     }
 
     // pitch, velocity, program | drum << 7, voice (the NoteSequence instrument number, 0..255), step, duration
-    private static void Encode(in Note n, double step, Span<byte> into)
+    internal static void Encode(in Note n, double step, Span<byte> into)
     {
         into[0] = (byte)Math.Clamp(n.Pitch, 0, 127);
         into[1] = (byte)Math.Clamp(n.Velocity, 0, 127);

@@ -2,7 +2,9 @@ using Cadenza.Common;
 using Cadenza.Corpus;
 using Cadenza.Instruments;
 using Cadenza.Model;
+using Cadenza.Evaluation;
 using Cadenza.Notes;
+using Cadenza.Pipeline;
 using Cadenza.Store;
 using Cadenza.Tests.Datasets;
 using Cadenza.Training;
@@ -105,6 +107,38 @@ public class NoteStoreTests
         TrainingResult result = trainer.Run(resume: false);
         Assert.Equal(3, result.History.Count);
         Assert.True(result.History[^1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} → {result.History[^1].Loss}");
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void TrainJob_Store_TrainsFromDisk_ResumesToTheSameBits_EvaluatesOnItsValidationStore()
+    {
+        using var dir = new TempDir();
+        ModelConfig small = ModelConfig.Cadenza with { LstmUnits = [16] };
+        TrainingConfig training = TrainingConfig.Preset("cadenza") with { Epochs = 2, Patience = 0, Threads = 1, Validation = 0.2 };
+        TrainRequest Request(string output, int epochs, bool resume = false) =>
+            new() { Source = Paths.Demo, Output = output, Model = small, Training = training with { Epochs = epochs }, Resume = resume, Store = true,
+                    Corpus = CorpusOptions.Default with { UseCache = false } };
+        PreparedTraining prepared = TrainJob.Prepare(Request(dir.File("whole"), 2));
+        Assert.IsType<StoreWindows>(prepared.TrainWindows);
+        // every usable demo piece went to one side, by a draw per piece
+        var (files, _) = CorpusReader.Read(Paths.Demo, CorpusOptions.Default with { UseCache = false, MinNotes = small.SequenceLength + 1 });
+        Assert.Equal(files.Count(f => f.Status == CorpusFileStatus.Usable), prepared.TrainWindows.Pieces + prepared.ValidationWindows!.Pieces);
+        Assert.True(prepared.ValidationWindows.Pieces > 0);
+        TrainingResult result = TrainJob.Run(prepared);
+        Assert.Equal(2, result.History.Count);
+        Assert.True(File.Exists(Path.Combine(StoredTraining.StoreFolder(dir.File("whole")), "train.notes")));
+
+        // a run stopped after one epoch and resumed ends with the same weights
+        TrainJob.Run(TrainJob.Prepare(Request(dir.File("split"), 1)));
+        TrainJob.Run(TrainJob.Prepare(Request(dir.File("split"), 2, resume: true)));
+        Assert.Equal(ModelStore.Load(dir.File("whole")).Parameters.Values, ModelStore.Load(dir.File("split")).Parameters.Values);
+
+        // eval without --data reads the validation store; generate draws a recorded seed
+        EvalReport report = EvalJob.Run(new EvalRequest { ModelPath = dir.File("whole"), Seeds = 1, Notes = 20 }).Report;
+        Assert.Contains("validation store", report.HeldOutSource);
+        Assert.True(report.Loss.PitchNats < Math.Log(128));
+        Assert.Equal(30, GenerateJob.Run(new GenerateRequest { ModelPath = dir.File("whole"), Output = dir.File("piece"), Audio = [], Options = new() { Notes = 30 } }).Notes.Length);
     }
 
     [Theory]

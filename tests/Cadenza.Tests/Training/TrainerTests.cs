@@ -124,7 +124,7 @@ public class TrainerTests
         };
         TrainRequest request = Request(dir.File("model"), 2) with { Model = velocity };
         PreparedTraining prepared = TrainJob.Prepare(request);
-        Assert.Equal(4, prepared.TrainWindows.Width);
+        Assert.Equal(4, prepared.TrainWindows.Features.Length);
         TrainingResult result = TrainJob.Run(prepared);
         Assert.All(result.History, e => Assert.True(double.IsFinite(e.HeadLosses[3])));   // the velocity head's loss
 

@@ -16,13 +16,13 @@ internal static class MidiBatch
     public static IEnumerable<CorpusFile> Read(string cacheRoot, IReadOnlyList<MidiItem> items, CorpusOptions options, IProgress<int>? progress)
     {
         NoteCache? cache = null;
-        if (options.UseCache)
+        if (options.UseCache && !options.Streamed)
         {
             string mode = $"{options.Midi.Instruments}{(options.Midi.Drums ? "+drums" : "")}|min{options.MinNotes}";
             cache = NoteCache.Load(NoteCache.PathFor(options.ResolveCacheDirectory(), cacheRoot, mode));
         }
 
-        int chunk = options.MaxPieces is null ? Math.Max(1, items.Count) : ChunkFiles;
+        int chunk = options.MaxPieces is null && !options.Streamed ? Math.Max(1, items.Count) : ChunkFiles;
         var read = new List<(string Path, NoteCache.Entry Entry)>();
         int fromCache = 0, done = 0;
         bool complete = false;
