@@ -45,6 +45,8 @@ internal static class Program
         Time("forward, batch 1 (one generated note)", () => net1.Forward(x1, 1), 1, "window");
         Time("forward, batch 32", () => net32.Forward(x32, 32), 32, "window");
         Time("forward, batch 64", () => net64.Forward(x64, 64), 64, "window");
+        Time("inference forward (Infer), batch 1", () => net1.Infer(x1, 1), 1, "window");
+        Time("inference forward (Infer), batch 64", () => net64.Infer(x64, 64), 64, "window");
         Time("forward+loss+backward, batch 32", () => net32.ComputeGradients(x32, y32, 32, grads, heads), 32, "window");
         Time("forward+loss+backward, batch 64", () => net64.ComputeGradients(x64, y64, 64, grads, heads), 64, "window");
         net64.Forward(x64, 64);

@@ -16,16 +16,17 @@ internal static class BenchCommand
         var json = new Option<string?>("--json") { Description = "Also write the figures as JSON: [{name, value, unit, threads}]" };
         var seconds = new Option<double>("--seconds") { Description = "Measuring time per figure", DefaultValueFactory = _ => 2.0 };
         var noOrt = new Option<bool>("--no-ort") { Description = "Leave out the comparison with ONNX Runtime" };
-        var command = new Command("bench", "Measure training throughput, generation speed, MIDI ingestion and audio rendering, and Cadenza's engine beside ONNX Runtime") { json, seconds, noOrt };
+        var ortOnly = new Option<bool>("--ort-only") { Description = "Run only the comparison with ONNX Runtime" };
+        var command = new Command("bench", "Measure training throughput, generation speed, MIDI ingestion and audio rendering, and Cadenza's engine beside ONNX Runtime") { json, seconds, noOrt, ortOnly };
         command.SetAction(r => Ui.Run(() =>
         {
             string demo = DemoCommand.DemoCorpus();
             var table = new Table().Border(TableBorder.Rounded).AddColumns("benchmark", "threads", "value", "unit");
             Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-            List<Measurement> results = BenchmarkSuite.Run(demo, r.GetValue(seconds), m =>
+            List<Measurement> results = r.GetValue(ortOnly) ? [] : BenchmarkSuite.Run(demo, r.GetValue(seconds), m =>
                 Console.WriteLine($"  {m.Name} [{m.Threads} thread{(m.Threads > 1 ? "s" : "")}]: {Format(m.Value)} {m.Unit}"));
             foreach (Measurement m in results) table.AddRow(Markup.Escape(m.Name), m.Threads.ToString(), Format(m.Value), m.Unit);
-            AnsiConsole.Write(table);
+            if (results.Count > 0) AnsiConsole.Write(table);
             var peers = new List<OrtFigure>();
             if (!r.GetValue(noOrt))
             {

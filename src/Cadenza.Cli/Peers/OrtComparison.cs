@@ -41,7 +41,7 @@ internal static class OrtComparison
                 var (x, y) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 5);
                 ort.Load(x, y);
                 bool given = OnnxExport.GivenFeatures(model.Config).Length > 0;
-                var (c, o) = Alternate(() => net.Forward(x, 1, given ? y : default), ort.Run, seconds);
+                var (c, o) = Alternate(() => net.Infer(x, 1, given ? y : default), ort.Run, seconds);
                 yield return new OrtFigure(preset, "one 25-note window, batch 1 (median)", 1, c * 1e6, o * 1e6, "us");
             }
             const int batch = 64;
@@ -55,7 +55,7 @@ internal static class OrtComparison
                 if (threads == 1)
                 {
                     var net = new MusicNetwork(model, batch);
-                    cadenza = () => net.Forward(x64, batch, givens ? y64 : default);
+                    cadenza = () => net.Infer(x64, batch, givens ? y64 : default);
                 }
                 else
                 {
@@ -63,7 +63,7 @@ internal static class OrtComparison
                     int half = batch / 2, f = model.Config.SequenceLength * model.Config.InputSize, heads = model.Config.Heads.Length;
                     var nets = new[] { new MusicNetwork(model, half), new MusicNetwork(model, half) };
                     cadenza = () => Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, k =>
-                        nets[k].Forward(x64.AsSpan(k * half * f, half * f), half, givens ? y64.AsSpan(k * half * heads, half * heads) : default));
+                        nets[k].Infer(x64.AsSpan(k * half * f, half * f), half, givens ? y64.AsSpan(k * half * heads, half * heads) : default));
                 }
                 var (c, o) = Alternate(cadenza, ort.Run, seconds);
                 yield return new OrtFigure(preset, "forward, batch 64", threads, batch / c, batch / o, "windows/s");
@@ -121,6 +121,9 @@ internal static class OrtComparison
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads, InterOpNumThreads = 1,
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             };
+            // ORT's pool threads spin after a run by default, taking the cores from the engine timed next: off, so
+            // each engine has the machine to itself in its block
+            if (Environment.GetEnvironmentVariable("CADENZA_ORT_SPIN") != "1") options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             _session = new InferenceSession(onnx, options);
             _binding = _session.CreateIoBinding();
             _config = config;

@@ -95,7 +95,7 @@ public static class LossEvaluator
             int n = Math.Min(batch, hi - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
             windows.Fill(indices.AsSpan(0, n), inputs, labels, inputEncodings, labelColumns, labelEncodings);
-            network.Forward(inputs, n, labels);
+            network.Infer(inputs, n, labels);
             ReadOnlySpan<float> logits = network.HeadOutput(heads.Pitch, n);
             for (int b = 0; b < n; b++)
             {

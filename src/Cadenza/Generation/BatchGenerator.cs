@@ -111,7 +111,7 @@ public sealed class BatchGenerator
         var sampler = new Sampler(options.Temperature, options.TopK, new Rng(options.Seed));
         for (int n = 0; n < notes; n++)
         {
-            _network.Forward(_windows, pieces);
+            _network.Infer(_windows, pieces);
             foreach (int h in _order)
             {
                 if (c.Heads[h].Given is { Length: > 0 }) _network.ForwardHead(h, _classes, pieces);

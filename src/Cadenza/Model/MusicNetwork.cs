@@ -101,7 +101,16 @@ public sealed class MusicNetwork
     /// for <see cref="ForwardHead"/>, as generation draws the features one by one. With <paramref name="dropout"/>
     /// (training), the model's dropout is applied with masks drawn from that seed.
     /// </summary>
-    public void Forward(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels = default, ulong? dropout = null)
+    public void Forward(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels = default, ulong? dropout = null) =>
+        Run(windows, batch, labels, dropout, keep: true);
+
+    /// <summary>
+    /// <see cref="Forward"/> for inference (generation, evaluation, validation): the same outputs, but the LSTMs keep
+    /// only what the heads read, so the pass runs in a smaller working set; <see cref="Backward"/> cannot follow it.
+    /// </summary>
+    public void Infer(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels = default) => Run(windows, batch, labels, null, keep: false);
+
+    private void Run(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels, ulong? dropout, bool keep)
     {
         if ((uint)(batch - 1) >= (uint)MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} outside 1..{MaxBatch}");
         ModelConfig c = _model.Config;
@@ -122,7 +131,7 @@ public sealed class MusicNetwork
         }
         foreach (LstmLayer layer in _layers)
         {
-            layer.Forward(x, batch, weights);
+            layer.Forward(x, batch, weights, keep);
             x = layer.Sequence(batch);
         }
         if (_dropped)

@@ -63,7 +63,9 @@ internal sealed class LstmLayer
     public ReadOnlySpan<float> LastHidden(int batch) => _hidden.AsSpan(Steps * batch * Units, batch * Units);
 
     /// <summary>The final cell state c_T of the last pass, [B, H].</summary>
-    public ReadOnlySpan<float> LastCell(int batch) => _cells.AsSpan(Steps * batch * Units, batch * Units);
+    public ReadOnlySpan<float> LastCell(int batch) => _cells.AsSpan((_kept ? Steps : Steps & 1) * batch * Units, batch * Units);
+
+    private bool _kept = true;   // the last forward pass kept every step (a backward pass may follow)
 
     /// <summary>Gradient w.r.t. the input sequence from the last backward pass, [T, B, in].</summary>
     public ReadOnlySpan<float> InputGradient(int batch) => _dInput.AsSpan(0, Steps * batch * InputSize);
@@ -76,29 +78,33 @@ internal sealed class LstmLayer
     /// The kernel and the recurrent kernel are adjacent in the parameter array, so [kernel; recurrent] is one
     /// [in+H × 4H] matrix: each step is a single product of the staged rows [x_t | h_{t−1}] with it.
     /// </remarks>
-    public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights)
+    /// <param name="keep">Keep every step's gates and cells for <see cref="Backward"/>; without it (inference) each step
+    /// reuses one slot, so at batch 64 the working set stays in L2 instead of streaming 4 MB of activations.</param>
+    public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, bool keep = true)
     {
         int h = Units, g = 4 * h, n = InputSize, k = n + h;
+        _kept = keep;
         ReadOnlySpan<float> stacked = weights.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length);   // [in+H, 4H]
         ReadOnlySpan<float> bias = weights.Slice(_bias.Offset, _bias.Length);
         _cells.AsSpan(0, batch * h).Clear();
         _hidden.AsSpan(0, batch * h).Clear();
         for (int t = 0; t < Steps; t++)
         {
-            Span<float> staged = _staged.AsSpan(t * batch * k, batch * k);
+            int slot = keep ? t : 0, cell = keep ? t : t & 1;   // lean: one slot for a step's activations, two for the cells
+            Span<float> staged = _staged.AsSpan(slot * batch * k, batch * k);
             ReadOnlySpan<float> hPrev = _hidden.AsSpan(t * batch * h, batch * h);
             for (int b = 0; b < batch; b++)
             {
                 x.Slice((t * batch + b) * n, n).CopyTo(staged.Slice(b * k, n));
                 hPrev.Slice(b * h, h).CopyTo(staged.Slice(b * k + n, h));
             }
-            Span<float> z = _gates.AsSpan(t * batch * g, batch * g);
+            Span<float> z = _gates.AsSpan(slot * batch * g, batch * g);
             for (int b = 0; b < batch; b++) bias.CopyTo(z.Slice(b * g, g));
             Gemm.Multiply(staged, k, stacked, g, z, g, batch, g, t > 0 ? k : n, accumulate: true);   // h_0 = 0: the input part alone
 
-            ReadOnlySpan<float> cPrev = _cells.AsSpan(t * batch * h, batch * h);
-            Span<float> c = _cells.AsSpan((t + 1) * batch * h, batch * h);
-            Span<float> tc = _tanhCells.AsSpan(t * batch * h, batch * h);
+            ReadOnlySpan<float> cPrev = _cells.AsSpan(cell * batch * h, batch * h);
+            Span<float> c = _cells.AsSpan((keep ? t + 1 : (t + 1) & 1) * batch * h, batch * h);
+            Span<float> tc = _tanhCells.AsSpan(slot * batch * h, batch * h);
             Span<float> hNext = _hidden.AsSpan((t + 1) * batch * h, batch * h);
             for (int b = 0; b < batch; b++)
             {
@@ -124,6 +130,7 @@ internal sealed class LstmLayer
     public void Backward(int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> dLast, ReadOnlySpan<float> dSequence,
                          Span<float> gradients, bool inputGradient)
     {
+        if (!_kept) throw new InvalidOperationException("the last forward pass was an inference pass (keep: false); it kept no activations to backpropagate");
         int h = Units, g = 4 * h, n = InputSize, bh = batch * h;
         Gemm.Transpose(weights.Slice(_recurrent.Offset, _recurrent.Length), g, h, g, _recurrentT);
         if (inputGradient) Gemm.Transpose(weights.Slice(_kernel.Offset, _kernel.Length), g, n, g, _kernelT);

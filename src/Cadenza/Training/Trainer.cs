@@ -265,7 +265,7 @@ public sealed class Trainer
             int n = Math.Min(batchSize, set.Count - start);
             for (int i = 0; i < n; i++) indices[i] = start + i;
             set.Fill(indices.AsSpan(0, n), inputs, labels, inputEncodings, labelColumns, labelEncodings);
-            network.Forward(inputs, n, labels);
+            network.Infer(inputs, n, labels);
             total += network.Loss(labels, n, headLosses) * (double)n;
             for (int h = 0; h < heads; h++) sums[h] += headLosses[h] * (double)n;
         }

@@ -31,6 +31,25 @@ public class KerasParityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Infer_SameBitsAsForward_AndNoBackwardAfterIt()
+    {
+        // the inference pass reuses one slot per step for the gates and cells: the same sums, so the same bits
+        JsonElement f = KerasFixtures.Load("forward.json");
+        MusicModel model = KerasFixtures.Model();
+        float[] x = KerasFixtures.Flat(f.GetProperty("x"));
+        int batch = f.GetProperty("x").GetArrayLength();
+        var full = new MusicNetwork(model, batch);
+        var lean = new MusicNetwork(model, batch);
+        full.Forward(x, batch);
+        lean.Infer(x, batch);
+        for (int h = 0; h < 3; h++) Assert.Equal(full.HeadOutput(h, batch).ToArray(), lean.HeadOutput(h, batch).ToArray());
+        Assert.Equal(full.LastHidden(batch).ToArray(), lean.LastHidden(batch).ToArray());
+        Assert.Equal(full.LastCell(batch).ToArray(), lean.LastCell(batch).ToArray());
+        lean.Loss(KerasFixtures.Labels(KerasFixtures.Load("train_step.json").GetProperty("labels")), batch, new float[3]);
+        Assert.Throws<InvalidOperationException>(() => lean.Backward(batch, new float[model.ParameterCount]));
+    }
+
+    [Fact]
     public void Forward_FixtureModel_MatchesKerasWithin1e6()
     {
         JsonElement f = KerasFixtures.Load("forward.json");
