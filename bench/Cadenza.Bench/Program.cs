@@ -32,6 +32,36 @@ internal static class Program
         if (args.Length > 0 && args[0] == "store")
             return StoreProbe.Run(args.Length > 1 ? long.Parse(args[1]) : 100_000_000, args.Length > 2 ? int.Parse(args[2]) : 3000,
                                   args.Length > 3 ? args[3] : Path.Combine(Path.GetTempPath(), "cadenza-store-probe"));
+        if (args.Length > 0 && args[0] == "align")
+        {
+            // does a forward pass's speed follow where the GC placed the weights (64-byte cache lines)?
+            MusicModel m = MusicModel.Create(ModelConfig.Paper, 1);
+            var (xa, _) = BenchmarkSuite.SyntheticBatch(m.Config, 64, 1);
+            var net = new MusicNetwork(m, 64);
+            unsafe { fixed (float* pw = m.Parameters.Values) Console.Write($"weights at {(long)pw % 64,2} mod 64: "); }
+            Time("inference forward, batch 64", () => net.Infer(xa, 64), 64, "window");
+            // the step's product [64 × 131]·[131 × 512] with B (and C) at each alignment
+            var bigB = GC.AllocateArray<float>(131 * 512 + 64, pinned: true);
+            var bigA = GC.AllocateArray<float>(64 * 131 + 64, pinned: true);
+            var bigC = GC.AllocateArray<float>(64 * 512 + 64, pinned: true);
+            unsafe
+            {
+                fixed (float* pb = bigB, pa = bigA, pc = bigC)
+                {
+                    int Off(float* p, int mod) => (int)(((mod - (long)p % 64) % 64 + 64) % 64) / 4;
+                    foreach (int mod in new[] { 0, 16, 32, 48 })
+                    {
+                        int ob = Off(pb, mod), oa = Off(pa, 0), oc = Off(pc, mod);
+                        Time($"25 × [64×131]·[131×512], B and C at {mod} mod 64", () =>
+                        {
+                            for (int t = 0; t < 25; t++)
+                                Cadenza.Nn.Gemm.Multiply(bigA.AsSpan(oa), 131, bigB.AsSpan(ob), 512, bigC.AsSpan(oc), 512, 64, 512, 131, true);
+                        }, 64, "window");
+                    }
+                }
+            }
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "midi") { MidiProbe.Run(args.Length > 1 && args[1] == "loop"); return 0; }
         MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
         var (x1, y1) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 1);
