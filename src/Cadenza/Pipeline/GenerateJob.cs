@@ -108,6 +108,10 @@ public static class GenerateJob
         // a model that predicts velocity plays its own dynamics; the paper's model writes every note at one velocity
         bool velocity = model.Config.Features.Contains("velocity");
         string[]? names = instruments?.Names;
+        // a re-orchestrated instrument's track and CSV rows are named after what now plays it
+        if (names != null && programs != null)
+            for (int k = 0; k < names.Length; k++)
+                if (programs[k] is { } to) names[k] = GeneralMidi.Name(to.Program, to.IsDrum);
         // an ensemble is written one track per instrument, each with its program; else one track with --program
         var midiSettings = new MidiWriteSettings { Program = request.Program, Velocity = velocity ? null : request.Velocity, Ensemble = instruments != null, TrackNames = names };
         MidiWriter.Write(Out(".mid"), notes, midiSettings);

@@ -108,12 +108,14 @@ public sealed unsafe class NoteStore : IDisposable
         if (length < HeaderBytes + 8) throw new StoreException($"{path}: {length} bytes is too short for a note store");
         MemoryMappedFile? file = null;
         MemoryMappedViewAccessor? view = null;
+        bool acquired = false;
         try
         {
             file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             byte* p = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+            acquired = true;
             p += view.PointerOffset;
             var header = new ReadOnlySpan<byte>(p, HeaderBytes);
             if (!header[..8].SequenceEqual(Magic)) throw new StoreException($"{path}: not a Cadenza note store");
@@ -132,10 +134,12 @@ public sealed unsafe class NoteStore : IDisposable
             if (first[^1] != notes) throw new StoreException($"{path}: damaged note store index");
             return new NoteStore(path, file, view, p, first);
         }
-        catch
+        catch (Exception e)
         {
+            if (acquired) view!.SafeMemoryMappedViewHandle.ReleasePointer();   // else the mapping outlives the failed open
             view?.Dispose();
             file?.Dispose();
+            if (e is IOException or UnauthorizedAccessException) throw new StoreException($"{path}: cannot read: {e.Message.ReplaceLineEndings(" ")}");
             throw;
         }
     }

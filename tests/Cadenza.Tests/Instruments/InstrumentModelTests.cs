@@ -160,6 +160,7 @@ public class InstrumentModelTests
         GenerateOutcome mapped = GenerateJob.Run(new GenerateRequest { ModelPath = model, Output = dir.File("mapped"), Audio = [], ProgramMap = "piano=flute", Options = new() { Notes = 150, Seed = 3 } });
         Assert.Equal(piece.Notes.Select(n => n.Pitch), mapped.Notes.Select(n => n.Pitch));
         Assert.All(mapped.Notes.Where(n => n.Instrument == 0), n => Assert.Equal(73, n.Program));
+        Assert.Contains(",Flute,73", File.ReadAllText(dir.File("mapped.csv")));   // and named after what now plays it
         Assert.Throws<GenerationException>(() => GenerateJob.Run(new GenerateRequest { ModelPath = model, Output = dir.File("x"), Audio = [], InstrumentSet = ["banjo"] }));
 
         // eval: the instrument head against its count models, and how the instruments are used
