@@ -49,10 +49,10 @@ internal static class Program
                 fixed (float* pb = bigB, pa = bigA, pc = bigC)
                 {
                     int Off(float* p, int mod) => (int)(((mod - (long)p % 64) % 64 + 64) % 64) / 4;
-                    foreach (int mod in new[] { 0, 16, 32, 48 })
+                    foreach (var (bm, cm) in new[] { (0, 0), (16, 16), (32, 32), (48, 48), (0, 48), (48, 0) })
                     {
-                        int ob = Off(pb, mod), oa = Off(pa, 0), oc = Off(pc, mod);
-                        Time($"25 × [64×131]·[131×512], B and C at {mod} mod 64", () =>
+                        int ob = Off(pb, bm), oa = Off(pa, 0), oc = Off(pc, cm);
+                        Time($"25 × [64×131]·[131×512], B at {bm}, C at {cm} mod 64", () =>
                         {
                             for (int t = 0; t < 25; t++)
                                 Cadenza.Nn.Gemm.Multiply(bigA.AsSpan(oa), 131, bigB.AsSpan(ob), 512, bigC.AsSpan(oc), 512, 64, 512, 131, true);
