@@ -27,9 +27,17 @@ public static class BenchmarkSuite
     {
         var results = new List<Measurement>();
         void Add(Measurement m) { results.Add(m); progress?.Invoke(m); }
+        double peak = TrainingEfficiency.PeakGflops(Math.Min(2.0, secondsPerFigure));
+        Add(new Measurement($"FP32 FMA peak, one core ({(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : 256)}-bit FMAs)", peak, "GFLOP/s", 1));
         foreach (string preset in Presets)
         {
-            foreach (int threads in new[] { 1, 2 }) Add(Training(preset, threads, secondsPerFigure));
+            Measurement one = Training(preset, 1, secondsPerFigure), two = Training(preset, 2, secondsPerFigure);
+            Add(one);
+            Add(two);
+            double flops = TrainingEfficiency.FlopsPerWindow(BenchModel(preset).Config, 64);
+            Add(new Measurement($"training efficiency ({preset} model, {flops / 1e6:F2} MFLOP a window)", 100 * one.Value * flops / (peak * 1e9), "% of FMA peak", 1));
+            Add(new Measurement($"training efficiency ({preset} model, {flops / 1e6:F2} MFLOP a window)", 100 * two.Value * flops / (2 * peak * 1e9), "% of FMA peak", 2));
+            Add(new Measurement($"training on 2 threads against 1 ({preset} model)", two.Value / one.Value, "x", 2));
             Add(GenerationLatency(preset, secondsPerFigure));
             Add(BatchedGeneration(preset, 64, secondsPerFigure));
         }
