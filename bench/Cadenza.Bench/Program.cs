@@ -76,6 +76,9 @@ internal static class Program
         Time("forward, batch 32", () => net32.Forward(x32, 32), 32, "window");
         Time("forward, batch 64", () => net64.Forward(x64, 64), 64, "window");
         Time("inference forward (Infer), batch 1", () => net1.Infer(x1, 1), 1, "window");
+        var packedNet = new MusicNetwork(model, 1);
+        packedNet.PackWeights();
+        Time("inference forward (Infer), batch 1, packed panels", () => packedNet.Infer(x1, 1), 1, "window");
         Time("inference forward (Infer), batch 64", () => net64.Infer(x64, 64), 64, "window");
         Time("forward+loss+backward, batch 32", () => net32.ComputeGradients(x32, y32, 32, grads, heads), 32, "window");
         Time("forward+loss+backward, batch 64", () => net64.ComputeGradients(x64, y64, 64, grads, heads), 64, "window");
@@ -85,6 +88,16 @@ internal static class Program
         var a = new float[131]; var w = new float[131 * 512]; var z = new float[512];
         new Random(1).NextBytes(new byte[1]);
         Time("25 × gemv [1×131]·[131×512]", () => { for (int t = 0; t < 25; t++) Cadenza.Nn.Gemm.Multiply(a, 131, w, 512, z, 512, 1, 512, 131, true); }, 1, "window");
+        var packed = new float[131 * 512];   // 8 panels of [131 × 64], each contiguous
+        for (int panel = 0; panel < 8; panel++)
+            for (int r = 0; r < 131; r++)
+                for (int j = 0; j < 64; j++) packed[panel * 131 * 64 + r * 64 + j] = w[r * 512 + panel * 64 + j];
+        Time("25 × gemv on packed panels [8 × 131 × 64]", () =>
+        {
+            for (int t = 0; t < 25; t++)
+                for (int panel = 0; panel < 8; panel++)
+                    Cadenza.Nn.Gemm.Multiply(a, 131, packed.AsSpan(panel * 131 * 64), 64, z.AsSpan(panel * 64), 512, 1, 64, 131, true);
+        }, 1, "window");
         Time("25 × gemv, half the columns (ldb 512, 4 × 64 of 512)", () => { for (int t = 0; t < 25; t++) for (int q = 0; q < 4; q++) Cadenza.Nn.Gemm.Multiply(a, 131, w.AsSpan(q * 128), 512, z.AsSpan(q * 128), 512, 1, 64, 131, true); }, 1, "window");
         Time("25 × gemv, AVX-512 1×256 probe (16 zmm chains)", () => { for (int t = 0; t < 25; t++) GemvProbe.Row256(a, w, z, 131, 512); }, 1, "window");
         var w16 = new float[16 * 512];

@@ -38,6 +38,7 @@ internal static class OrtComparison
             using (var ort = new OrtRunner(onnx, model.Config, 1, 1))
             {
                 var net = new MusicNetwork(model, 1);
+                net.PackWeights();   // as generation does for its per-note windows
                 var (x, y) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 5);
                 ort.Load(x, y);
                 bool given = OnnxExport.GivenFeatures(model.Config).Length > 0;

@@ -110,7 +110,16 @@ public sealed class MusicNetwork
     /// </summary>
     public void Infer(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels = default) => Run(windows, batch, labels, null, keep: false);
 
-    private void Run(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels, ulong? dropout, bool keep)
+    /// <summary>
+    /// Packs each LSTM's weights for passes of a few windows (generation's per-note window); valid until the weights
+    /// change, so a caller that keeps the network across changes packs again (see <see cref="LstmLayer.Pack"/>).
+    /// </summary>
+    public void PackWeights()
+    {
+        foreach (LstmLayer layer in _layers) layer.Pack(_model.Parameters.Values);
+    }
+
+        private void Run(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels, ulong? dropout, bool keep)
     {
         if ((uint)(batch - 1) >= (uint)MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} outside 1..{MaxBatch}");
         ModelConfig c = _model.Config;

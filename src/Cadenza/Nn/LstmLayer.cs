@@ -25,6 +25,14 @@ internal sealed class LstmLayer
     private readonly float[] _recurrentT;  // [4H, H]
     private readonly float[] _kernelT;     // [4H, in]
     private readonly float[] _dInput;      // [T, B, in] gradient w.r.t. the input sequence
+    private float[]? _panels;              // [4H/64, in+H, 64] [kernel; recurrent] in column panels, for matrix-vector steps
+    private bool _packed;                  // _panels holds the current weights (Pack was called, nothing changed them since)
+
+    /// <summary>Columns per packed panel: the matrix-vector kernel's width.</summary>
+    private const int Panel = 64;
+
+    /// <summary>Rows below which a step's product is a matrix-vector product, which packed panels speed up (Gemm's row kernel).</summary>
+    private const int PackedRows = 4;
 
     public LstmLayer(ParameterSet parameters, string name, int inputSize, int units, int steps, int maxBatch)
     {
@@ -50,6 +58,27 @@ internal sealed class LstmLayer
         _kernelT = new float[g * inputSize];
         _dInput = new float[steps * maxBatch * inputSize];
     }
+
+    /// <summary>
+    /// Copies [kernel; recurrent] from <paramref name="weights"/> into column panels of 64, each contiguous, for
+    /// forward passes of fewer than 4 windows (generation): a step's product then reads the matrix front to back
+    /// instead of 256 bytes from every 2 KB row (25% faster, bench/README.md). The sums are taken in the same order,
+    /// so the results are the same bits. Valid until the weights change: call it again, or <see cref="Unpack"/>.
+    /// </summary>
+    public void Pack(ReadOnlySpan<float> weights)
+    {
+        int g = 4 * Units, k = InputSize + Units;
+        if (g % Panel != 0) return;   // the panels would not tile the gates
+        ReadOnlySpan<float> stacked = weights.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length);
+        _panels ??= new float[k * g];
+        for (int panel = 0; panel < g / Panel; panel++)
+        for (int r = 0; r < k; r++)
+            stacked.Slice(r * g + panel * Panel, Panel).CopyTo(_panels.AsSpan((panel * k + r) * Panel, Panel));
+        _packed = true;
+    }
+
+    /// <summary>Forgets the packed panels: forward passes read the weights themselves again.</summary>
+    public void Unpack() => _packed = false;
 
     public int InputSize { get; }
     public int Units { get; }
@@ -100,7 +129,12 @@ internal sealed class LstmLayer
             }
             Span<float> z = _gates.AsSpan(slot * batch * g, batch * g);
             for (int b = 0; b < batch; b++) bias.CopyTo(z.Slice(b * g, g));
-            Gemm.Multiply(staged, k, stacked, g, z, g, batch, g, t > 0 ? k : n, accumulate: true);   // h_0 = 0: the input part alone
+            int rows = t > 0 ? k : n;   // h_0 = 0: the input part alone
+            if (_packed && batch < PackedRows)
+                for (int panel = 0; panel < g / Panel; panel++)
+                    Gemm.Multiply(staged, k, _panels.AsSpan(panel * k * Panel, k * Panel), Panel, z[(panel * Panel)..], g, batch, Panel, rows, accumulate: true);
+            else
+                Gemm.Multiply(staged, k, stacked, g, z, g, batch, g, rows, accumulate: true);
 
             ReadOnlySpan<float> cPrev = _cells.AsSpan(cell * batch * h, batch * h);
             Span<float> c = _cells.AsSpan((keep ? t + 1 : (t + 1) & 1) * batch * h, batch * h);
