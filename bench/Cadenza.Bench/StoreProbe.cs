@@ -37,8 +37,10 @@ internal static class StoreProbe
         ModelConfig config = ModelConfig.Cadenza.WithTimeValues(Enumerable.Range(0, 20).Select(p => Piece(new Rng((ulong)p + 1))));
         double storeRate;
         long peakAfterStore;
+        var open = Stopwatch.StartNew();
         using (NoteStore store = NoteStore.Open(path))
         {
+            Console.WriteLine($"  opened (header, checksum over the whole file, index) in {open.Elapsed.TotalSeconds:F2} s");
             var windows = new StoreWindows(store, config.SequenceLength, config.Features);
             Console.WriteLine($"  {windows.Count:N0} windows; training {batches:N0} batches of {Batch} in block order (blocks of {windows.ShuffleBlock:N0})");
             storeRate = Train(config, windows, batches, blockOrder: true);

@@ -11,8 +11,9 @@ namespace Cadenza.Store;
 /// of 8 bytes a piece. Written once from a stream of pieces, read by the page cache as training needs it.
 /// </summary>
 /// <remarks>
-/// Layout: a 64-byte header (magic, version, pieces, notes, index offset), the notes, the index (each piece's first
-/// note, then the total). Half floats keep 11 significant bits: a step or duration within 0.05% of its value (an
+/// Layout: a 64-byte header (magic, version, pieces, notes, index offset, and a CRC-32C of everything after it, checked
+/// when the store is opened: about 0.1 s for 100 million notes), the notes, the index (each piece's first note, then
+/// the total). Half floats keep 11 significant bits: a step or duration within 0.05% of its value (an
 /// exact 0, a chord, stays 0), up to 65,504 s. Resident memory is the pages in use, not the file.
 /// </remarks>
 public sealed unsafe class NoteStore : IDisposable
@@ -75,7 +76,7 @@ public sealed unsafe class NoteStore : IDisposable
     internal static int HeaderSize => HeaderBytes;
 
     /// <summary>The header of a store of <paramref name="pieces"/> pieces and <paramref name="notes"/> notes whose index starts at <paramref name="indexOffset"/>.</summary>
-    internal static byte[] Header(long pieces, long notes, long indexOffset)
+    internal static byte[] Header(long pieces, long notes, long indexOffset, uint crc)
     {
         var header = new byte[HeaderBytes];
         Magic.CopyTo(header);
@@ -83,6 +84,7 @@ public sealed unsafe class NoteStore : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), pieces);
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(24), notes);
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(32), indexOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), crc);
         return header;
     }
 
@@ -125,6 +127,8 @@ public sealed unsafe class NoteStore : IDisposable
             long indexOffset = BinaryPrimitives.ReadInt64LittleEndian(header[32..]);
             if (pieces < 0 || pieces > int.MaxValue - 1 || notes < 0 || indexOffset != HeaderBytes + notes * NoteBytes || indexOffset + (pieces + 1) * 8 != length)
                 throw new StoreException($"{path}: damaged note store (its counts do not match its {length} bytes)");
+            if (Checksum(path) != BinaryPrimitives.ReadUInt32LittleEndian(header[40..]))
+                throw new StoreException($"{path}: damaged note store (its checksum does not match; build it again)");
             var first = new long[pieces + 1];
             for (long i = 0; i <= pieces; i++)
             {
@@ -142,6 +146,17 @@ public sealed unsafe class NoteStore : IDisposable
             if (e is IOException or UnauthorizedAccessException) throw new StoreException($"{path}: cannot read: {e.Message.ReplaceLineEndings(" ")}");
             throw;
         }
+    }
+
+    // read through a file stream, not the mapping: the pages then sit in the page cache, not in this process's resident set
+    private static uint Checksum(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        file.Position = HeaderBytes;
+        var buffer = new byte[1 << 20];
+        uint crc = uint.MaxValue;
+        for (int n; (n = file.Read(buffer)) > 0;) crc = Crc32C.Append(crc, buffer.AsSpan(0, n));
+        return ~crc;
     }
 
     /// <inheritdoc />

@@ -12,6 +12,7 @@ public sealed class NoteStoreWriter : IDisposable
     private readonly List<long> _first = [];
     private readonly byte[] _buffer = new byte[64 * 1024 * NoteStore.NoteBytes];
     private long _notes;
+    private uint _crc = uint.MaxValue;   // running CRC-32C of everything after the header
     private bool _done;
 
     /// <summary>Starts a store at <paramref name="path"/> (its folder is created).</summary>
@@ -37,12 +38,18 @@ public sealed class NoteStoreWriter : IDisposable
         int used = 0;
         for (int i = 0; i < piece.Length; i++)
         {
-            if (used == _buffer.Length) { _out.Write(_buffer, 0, used); used = 0; }
+            if (used == _buffer.Length) { Write(used); used = 0; }
             NoteStore.Encode(piece[i], NoteFeatures.Step(piece, i), _buffer.AsSpan(used, NoteStore.NoteBytes));
             used += NoteStore.NoteBytes;
         }
-        _out.Write(_buffer, 0, used);
+        Write(used);
         _notes += piece.Length;
+    }
+
+    private void Write(int bytes)
+    {
+        _out.Write(_buffer, 0, bytes);
+        _crc = Crc32C.Append(_crc, _buffer.AsSpan(0, bytes));
     }
 
     /// <summary>Writes the index and header, flushes to disk and renames the store into place; returns the notes written.</summary>
@@ -53,8 +60,9 @@ public sealed class NoteStoreWriter : IDisposable
         for (int i = 0; i < _first.Count; i++) BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(i * 8), _first[i]);
         BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(_first.Count * 8), _notes);
         _out.Write(index);
+        _crc = Crc32C.Append(_crc, index);
         _out.Position = 0;
-        _out.Write(NoteStore.Header(_first.Count, _notes, indexOffset));
+        _out.Write(NoteStore.Header(_first.Count, _notes, indexOffset, ~_crc));
         _out.Flush(flushToDisk: true);
         _out.Dispose();
         File.Move(_temporary, _path, overwrite: true);

@@ -146,6 +146,7 @@ public class NoteStoreTests
     [InlineData("short")]
     [InlineData("garbage")]
     [InlineData("truncated")]
+    [InlineData("bitflip")]
     public void Open_BadFile_OneLineErrorNamingIt(string kind)
     {
         using var dir = new TempDir();
@@ -158,6 +159,7 @@ public class NoteStoreTests
             case "short": File.WriteAllBytes(path, bytes[..20]); break;
             case "garbage": bytes[3] ^= 0xFF; File.WriteAllBytes(path, bytes); break;
             case "truncated": File.WriteAllBytes(path, bytes[..^9]); break;
+            case "bitflip": bytes[64 + 8 * 17 + 5] ^= 0x10; File.WriteAllBytes(path, bytes); break;   // one note's step: counts intact, the checksum catches it
         }
         var e = Assert.Throws<StoreException>(() => NoteStore.Open(path));
         Assert.StartsWith(path, e.Message);

@@ -38,7 +38,7 @@ internal static class FuzzHarness
     public const long AllocationSlack = 32L << 20;
 
     // the exceptions Cadenza promises: each carries a one-line message naming the file
-    private static bool IsClean(Exception e) => e is MidiFormatException or CorpusException or ModelFormatException;
+    private static bool IsClean(Exception e) => e is MidiFormatException or CorpusException or ModelFormatException or Cadenza.Store.StoreException;
 
     /// <summary>Runs <paramref name="cases"/> mutants of <paramref name="kind"/> from <paramref name="seed"/>.</summary>
     public static FuzzReport Run(FuzzKind kind, int cases, ulong seed)

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using Cadenza.Corpus;
 using Cadenza.Midi;
 using Cadenza.Model;
+using Cadenza.Notes;
 using Cadenza.Tests.Datasets;
 using Cadenza.Tests.Midi;
 using Cadenza.Tests.Nn;
@@ -21,6 +22,23 @@ internal static class FuzzKinds
             if (f.Reason.Contains('\n') || f.Path.Length == 0) throw new InvalidOperationException($"skipped piece '{f.Path}' has no one-line reason: {f.Reason}");
         return summary.SkippedCount;
     }
+
+    // a store is read as training reads it: every window of it, for a model with time classes and instruments
+    private static int ReadStore(string path)
+    {
+        using var store = Cadenza.Store.NoteStore.Open(path);
+        Note[][] sample = [.. new Cadenza.Store.StorePieces(store)];
+        ModelConfig c = ModelConfig.Cadenza.WithInstruments(Cadenza.Instruments.InstrumentVocabulary.Build(sample));
+        var windows = new Cadenza.Store.StoreWindows(store, 4, c.Features, c.Vocabulary());
+        var (inputs, columns, labels) = c.WindowLayout();
+        var x = new float[4 * c.InputSize];
+        var y = new float[c.Heads.Length];
+        for (int w = 0; w < windows.Count; w++) windows.Fill([w], x, y, inputs, columns, labels);
+        return 0;   // a store has no pieces to skip: it opens whole, or not at all
+    }
+
+    private static readonly Lazy<byte[]> StoreSeed = new(() => Bytes(path => Cadenza.Store.NoteStore.Write(path,
+        [DatasetFiles.Piece(1, 30, instruments: 3), DatasetFiles.Piece(2, 3), DatasetFiles.Piece(3, 20, withDrums: true)]), "train.notes"));
 
     private static int LoadModel(string path)
     {
@@ -131,6 +149,7 @@ internal static class FuzzKinds
         new("MAESTRO metadata JSON", $"{MaestroRoot}/maestro-v3.0.0.json",
             [System.Text.Encoding.UTF8.GetBytes(DatasetFiles.MaestroV3Json(DatasetFiles.MaestroPieces())), System.Text.Encoding.UTF8.GetBytes(DatasetFiles.MaestroV2Json(DatasetFiles.MaestroPieces()))],
             MaestroMidi, d => ReadCorpus(Path.Combine(d, MaestroRoot)), Text: true),
+        new("note store", "train.notes", [StoreSeed.Value], Nothing, d => ReadStore(Path.Combine(d, "train.notes"))),
         new("MAESTRO zip", "maestro-v3.0.0-midi.zip", [MaestroZip.Value], Nothing, d => ReadCorpus(Path.Combine(d, "maestro-v3.0.0-midi.zip"))),
     ];
 
