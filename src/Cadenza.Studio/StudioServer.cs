@@ -40,7 +40,8 @@ public sealed record GenerateBody(string? Model, int Notes = 120, float Temperat
 /// <param name="Name">The new model's folder name under the first model folder (letters, digits, '.', '-', '_').</param>
 /// <param name="Preset">cadenza or paper.</param>
 /// <param name="Epochs">Most epochs (early stopping may end sooner); null: the preset's.</param>
-public sealed record TrainBody(string? Data, string? Name, string Preset = "cadenza", int? Epochs = null);
+/// <param name="Instruments">Read and compose each note's instrument (the cadenza preset only): an ensemble model.</param>
+public sealed record TrainBody(string? Data, string? Name, string Preset = "cadenza", int? Epochs = null, bool Instruments = false);
 
 /// <summary>What <c>POST /api/eval</c> takes: the model, the held-out music (null: the validation files recorded with the model) and the generation to compare.</summary>
 public sealed record EvalBody(string? Model, string? Data = null, int Seeds = 5, int Notes = 120, float Temperature = 1, ulong RngSeed = 42);
@@ -381,6 +382,7 @@ public sealed class StudioServer : IAsyncDisposable
         if (!ModelName.IsMatch(body.Name) || body.Name.Contains("..")) return Error(400, $"name '{body.Name}' must be letters, digits, '.', '-' or '_' (a folder name, at most 64)");
         if (body.Preset is not ("cadenza" or "paper")) return Error(400, $"preset must be cadenza or paper, got '{body.Preset}'");
         if (body.Epochs is < 1 or > 1000) return Error(400, $"epochs must be 1 to 1000, got {body.Epochs}");
+        if (body.Instruments && body.Preset != "cadenza") return Error(400, "instruments need the cadenza preset (the paper's model has no embeddings)");
         var (data, outside) = DataFolder(body.Data);
         if (outside != null) return outside;
         string root = Path.GetFullPath(_options.ModelRoots[0]);
@@ -395,7 +397,7 @@ public sealed class StudioServer : IAsyncDisposable
             TrainingConfig training = TrainingConfig.Preset(body.Preset);
             var run = new TrainingRun(NewId(), modelId, new TrainRequest
             {
-                Source = data!, Output = output, Model = ModelConfig.Preset(body.Preset),
+                Source = data!, Output = output, Model = ModelConfig.Preset(body.Preset) with { Instruments = body.Instruments },
                 Training = body.Epochs is { } epochs ? training with { Epochs = epochs } : training,
             });
             _runs[run.Id] = run;

@@ -174,7 +174,7 @@ const training = { id: null, source: null, epochs: [] };
 
 async function startTraining() {
   const body = {
-    data: $("train-data").value, name: $("train-name").value, preset: $("train-preset").value,
+    data: $("train-data").value, name: $("train-name").value, preset: $("train-preset").value, instruments: $("train-instruments").checked,
     epochs: Number($("train-epochs").value),
   };
   try {

@@ -46,6 +46,21 @@ public class StudioTrainingTests(StudioFixture studio) : IClassFixture<StudioFix
     }
 
     [Fact]
+    public async Task Train_WithInstruments_TrainsAnEnsembleModel_AndThePaperPresetRefusesThem()
+    {
+        Assert.Contains("cadenza preset", await Error(await studio.Http.PostAsJsonAsync("api/train", new { data = "demo", name = "nope", preset = "paper", instruments = true }), HttpStatusCode.BadRequest));
+        var start = await studio.Http.PostAsJsonAsync("api/train", new { data = "demo", name = "ensemble", preset = "cadenza", epochs = 1, instruments = true });
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        string id = JsonDocument.Parse(await start.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        List<JsonElement> events = await Events(id);
+        Assert.True(events[^1].GetProperty("type").GetString() == "done", events[^1].ToString());
+        Cadenza.Model.ModelConfig config = Cadenza.Model.ModelStore.Load(Path.Combine(studio.Models, "ensemble")).Config;
+        Assert.Contains("instrument", config.Features);
+        Assert.Contains(config.InstrumentClasses!, c => c.Other);
+        Assert.Equal(config.InstrumentClasses!.Length, config.Heads.Single(h => h.Name == "instrument").Units);
+    }
+
+    [Fact]
     public async Task Train_SecondRunRefused_StopKeepsTheCheckpoint()
     {
         var start = await studio.Http.PostAsJsonAsync("api/train", new { data = "demo", name = "long", preset = "paper", epochs = 500 });
