@@ -28,20 +28,8 @@ public static class StoredTraining
     public static PreparedTraining Prepare(TrainRequest request, IProgress<int>? progress = null)
     {
         TrainingConfig t = request.Training;
-        t.Validate();
-        ModelConfig config = request.Model;
-        if (request.Resume)
-        {
-            if (!File.Exists(Path.Combine(request.Output, ModelStore.ConfigFile)))
-                throw new TrainingException($"{request.Output}: nothing to resume (no config.json); train without --resume first");
-            config = ModelStore.Load(request.Output).Config;
-        }
-        Trainer.RequireNoteWindows(config);
-        var corpus = request.Corpus with
-        {
-            Midi = t.MidiReading, MinNotes = config.SequenceLength + 1, Split = CorpusSources.ParseSplit(t.Split), Part = CorpusSources.ParsePart(t.Part),
-            MaxPieces = t.MaxPieces, Streamed = true,   // the store replaces the note cache, which would hold every piece
-        };
+        var (config, read) = TrainJob.Start(request);
+        CorpusOptions corpus = read with { Streamed = true };   // the store replaces the note cache, which would hold every piece
         string folder = StoreFolder(request.Output);
         string trainPath = Path.Combine(folder, "train.notes"), validationPath = Path.Combine(folder, "validation.notes");
         CorpusSummary summary;
@@ -65,22 +53,17 @@ public static class StoredTraining
             }, progress);
             if (request.ValidationSource != null)
                 CorpusReader.Stream(CorpusSources.Open(request.ValidationSource), corpus with { MaxPieces = null }, piece => validation.Append(piece.Notes));
-            if (summary.FilesUsable == 0)
-                throw new CorpusException($"{request.Source}: no usable piece ({summary.Files} found, {summary.SkippedCount} unreadable, {summary.UnusableCount} too short or drums only)");
+            TrainJob.RequireUsable(request, summary);
             train.Complete();
             validation.Complete();
         }
         NoteStore trainStore = NoteStore.Open(trainPath), validationStore = NoteStore.Open(validationPath);
         var trainPieces = new StorePieces(trainStore);
-        if (config.Instruments && !request.Resume)
-            config = config.WithInstruments(InstrumentVocabulary.Build(trainPieces, config.InstrumentLimit ?? InstrumentVocabulary.DefaultLimit,
-                byVoice: summary.Kind == CorpusSourceKind.BachDoodle));
-        if (!request.Resume) config = config.WithTimeValues(FirstNotes(trainPieces, TimeValueNotes));
+        if (!request.Resume) config = TrainJob.WithCorpusInstruments(config, trainPieces, summary).WithTimeValues(FirstNotes(trainPieces, TimeValueNotes));
         InstrumentVocabulary? instruments = config.Vocabulary();
         var trainWindows = new StoreWindows(trainStore, config.SequenceLength, config.Features, instruments);
         StoreWindows? validationWindows = validationStore.Pieces > 0 ? new StoreWindows(validationStore, config.SequenceLength, config.Features, instruments) : null;
-        if (trainWindows.Count < t.BatchSize)
-            throw new TrainingException($"{request.Source}: {trainWindows.Count} training windows are fewer than one batch of {t.BatchSize}; add music or lower --batch-size");
+        TrainJob.RequireBatch(request, trainWindows);
         MusicModel model = MusicModel.Create(config, t.Seed);
         var section = TrainJob.CorpusSection(request, t, config, summary, trainPieces, [], [], trainWindows, validationWindows, method, p => $"store piece {p + 1}");
         section["store"] = new System.Text.Json.Nodes.JsonObject

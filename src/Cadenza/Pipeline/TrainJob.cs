@@ -37,7 +37,7 @@ public sealed record TrainRequest
     public CorpusOptions Corpus { get; init; } = CorpusOptions.Default;
 
     /// <summary>
-    /// Stream the corpus into note stores in the model folder (<see cref="TrainJob.StoreFolder"/>) and train from them:
+    /// Stream the corpus into note stores in the model folder (<see cref="StoredTraining.StoreFolder"/>) and train from them:
     /// memory stays flat however large the corpus (see <see cref="Cadenza.Store.NoteStore"/>). A resume reuses them.
     /// </summary>
     public bool Store { get; init; }
@@ -66,24 +66,9 @@ public static class TrainJob
     {
         if (request.Store) return StoredTraining.Prepare(request, progress);
         TrainingConfig t = request.Training;
-        t.Validate();
-        ModelConfig modelConfig = request.Model;
-        if (request.Resume)
-        {
-            if (!File.Exists(Path.Combine(request.Output, ModelStore.ConfigFile)))
-                throw new TrainingException($"{request.Output}: nothing to resume (no config.json); train without --resume first");
-            modelConfig = ModelStore.Load(request.Output).Config;
-        }
-        Trainer.RequireNoteWindows(modelConfig);
-        MidiReadSettings midi = t.MidiReading;
-        var corpus = request.Corpus with
-        {
-            Midi = midi, MinNotes = modelConfig.SequenceLength + 1, Split = CorpusSources.ParseSplit(t.Split), Part = CorpusSources.ParsePart(t.Part),
-            MaxPieces = t.MaxPieces,
-        };
+        var (modelConfig, corpus) = Start(request);
         var (files, summary) = CorpusReader.Read(request.Source, corpus, progress);
-        if (summary.FilesUsable == 0)
-            throw new CorpusException($"{request.Source}: no usable piece ({summary.Files} found, {summary.SkippedCount} unreadable, {summary.UnusableCount} too short or drums only)");
+        RequireUsable(request, summary);
         IReadOnlyList<CorpusFile> train, validation;
         string method;
         if (request.ValidationSource != null)
@@ -103,20 +88,61 @@ public static class TrainJob
             method = bySource ? "the source's train / validation split" : "by file";
         }
         // the instrument vocabulary is the training corpus's, so it is built before the windows that are written in it
-        if (modelConfig.Instruments && !request.Resume)
-            modelConfig = modelConfig.WithInstruments(InstrumentVocabulary.Build(train.Select(f => f.Notes), modelConfig.InstrumentLimit ?? InstrumentVocabulary.DefaultLimit,
-                byVoice: summary.Kind == CorpusSourceKind.BachDoodle));
+        if (!request.Resume) modelConfig = WithCorpusInstruments(modelConfig, train.Select(f => f.Notes), summary);
         InstrumentVocabulary? instruments = modelConfig.Vocabulary();
         var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features, instruments);
         WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features, instruments) : null;
-        if (trainWindows.Count < t.BatchSize)
-            throw new TrainingException($"{request.Source}: {trainWindows.Count} training windows are fewer than one batch of {t.BatchSize}; add music or lower --batch-size");
+        RequireBatch(request, trainWindows);
         if (!request.Resume) modelConfig = modelConfig.WithTimeValues(train.Select(f => f.Notes));
         MusicModel model = MusicModel.Create(modelConfig, t.Seed);
         return new PreparedTraining(request, model, summary, train, validation, trainWindows, valWindows,
             CorpusSection(request, t, modelConfig, summary, train.Select(f => f.Notes).ToList(), train.Select(f => f.Path).ToArray(), validation.Select(f => f.Path).ToArray(),
                 trainWindows, valWindows, method, p => train[p].Path), method);
     }
+
+    /// <summary>
+    /// What every way of preparing a run starts with: the settings checked, the architecture (the saved one on resume)
+    /// able to learn from note windows, and the corpus read the way the training settings say.
+    /// </summary>
+    internal static (ModelConfig Model, CorpusOptions Corpus) Start(TrainRequest request)
+    {
+        TrainingConfig t = request.Training;
+        t.Validate();
+        ModelConfig model = request.Model;
+        if (request.Resume)
+        {
+            if (!File.Exists(Path.Combine(request.Output, ModelStore.ConfigFile)))
+                throw new TrainingException($"{request.Output}: nothing to resume (no config.json); train without --resume first");
+            model = ModelStore.Load(request.Output).Config;
+        }
+        Trainer.RequireNoteWindows(model);
+        CorpusOptions corpus = request.Corpus with
+        {
+            Midi = t.MidiReading, MinNotes = model.SequenceLength + 1, Split = CorpusSources.ParseSplit(t.Split), Part = CorpusSources.ParsePart(t.Part),
+            MaxPieces = t.MaxPieces,
+        };
+        return (model, corpus);
+    }
+
+    /// <exception cref="CorpusException">The corpus gave no usable piece.</exception>
+    internal static void RequireUsable(TrainRequest request, CorpusSummary summary)
+    {
+        if (summary.FilesUsable == 0)
+            throw new CorpusException($"{request.Source}: no usable piece ({summary.Files} found, {summary.SkippedCount} unreadable, {summary.UnusableCount} too short or drums only)");
+    }
+
+    /// <exception cref="TrainingException">Fewer training windows than one batch.</exception>
+    internal static void RequireBatch(TrainRequest request, IWindowSource windows)
+    {
+        if (windows.Count < request.Training.BatchSize)
+            throw new TrainingException($"{request.Source}: {windows.Count} training windows are fewer than one batch of {request.Training.BatchSize}; add music or lower --batch-size");
+    }
+
+    /// <summary>For a model that reads instruments, <paramref name="config"/> with the instrument vocabulary of the training pieces (one class per voice for Bach Doodle); else unchanged.</summary>
+    internal static ModelConfig WithCorpusInstruments(ModelConfig config, IEnumerable<Note[]> train, CorpusSummary summary) =>
+        config.Instruments
+            ? config.WithInstruments(InstrumentVocabulary.Build(train, config.InstrumentLimit ?? InstrumentVocabulary.DefaultLimit, byVoice: summary.Kind == CorpusSourceKind.BachDoodle))
+            : config;
 
     /// <summary>Trains the prepared model; the folder is complete after every epoch, so an interrupted run leaves a usable model.</summary>
     public static TrainingResult Run(PreparedTraining p, ITrainingObserver? observer = null, CancellationToken cancel = default)
