@@ -31,26 +31,37 @@ public static class NoteFeatures
     public static float[] ToFeatures(ReadOnlySpan<Note> notes, IReadOnlyList<string> names, InstrumentVocabulary? instruments = null)
     {
         int width = names.Count;
-        int[] kinds = names.Select(n => Array.IndexOf(Known, n) is var k and >= 0 ? k : throw new ArgumentException($"'{n}' is not a note feature ({string.Join(", ", Known)})", nameof(names))).ToArray();
-        if (instruments is null && kinds.Contains(4)) throw new ArgumentException("the instrument feature needs the model's instrument vocabulary", nameof(instruments));
+        int[] kinds = Kinds(names, instruments);
         var features = new float[notes.Length * width];
         double previousStart = notes.Length > 0 ? notes[0].Start : 0;
         for (int i = 0; i < notes.Length; i++)
         {
             ref readonly Note n = ref notes[i];
-            for (int j = 0; j < width; j++)
-                features[i * width + j] = kinds[j] switch
-                {
-                    0 => n.Pitch,
-                    1 => (float)(n.Start - previousStart),
-                    2 => (float)(n.End - n.Start),
-                    3 => n.Velocity,
-                    _ => instruments!.ClassOf(n),
-                };
+            float step = (float)(n.Start - previousStart);
+            for (int j = 0; j < width; j++) features[i * width + j] = Value(kinds[j], n, step, instruments);
             previousStart = n.Start;
         }
         return features;
     }
+
+    /// <summary>Each name's index in <see cref="Known"/>: what <see cref="Value"/> reads.</summary>
+    /// <exception cref="ArgumentException">A name is not a known feature, or instrument is asked for without a vocabulary.</exception>
+    public static int[] Kinds(IReadOnlyList<string> names, InstrumentVocabulary? instruments)
+    {
+        int[] kinds = names.Select(n => Array.IndexOf(Known, n) is var k and >= 0 ? k : throw new ArgumentException($"'{n}' is not a note feature ({string.Join(", ", Known)})", nameof(names))).ToArray();
+        if (instruments is null && kinds.Contains(4)) throw new ArgumentException("the instrument feature needs the model's instrument vocabulary", nameof(instruments));
+        return kinds;
+    }
+
+    /// <summary>Feature <paramref name="kind"/> (see <see cref="Kinds"/>) of note <paramref name="n"/>, whose step is <paramref name="step"/>.</summary>
+    public static float Value(int kind, in Note n, float step, InstrumentVocabulary? instruments) => kind switch
+    {
+        0 => n.Pitch,
+        1 => step,
+        2 => (float)(n.End - n.Start),
+        3 => n.Velocity,
+        _ => instruments!.ClassOf(n),
+    };
 
     /// <summary>Returns the features of <paramref name="notes"/> (already sorted by start) as a new [n × 3] array: pitch, step, duration.</summary>
     public static float[] ToFeatures(ReadOnlySpan<Note> notes) => ToFeatures(notes, Names);

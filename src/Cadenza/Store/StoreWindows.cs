@@ -20,7 +20,7 @@ public sealed class StoreWindows : IWindowSource
 
     private readonly NoteStore _store;
     private readonly long[] _windowsBefore;   // [pieces + 1] windows of the pieces before each
-    private readonly int[] _kinds;             // per feature: 0 pitch, 1 step, 2 duration, 3 velocity, 4 instrument
+    private readonly int[] _kinds;             // per feature: its index in NoteFeatures.Known
     private readonly InstrumentVocabulary? _instruments;
     private readonly float[] _rows;           // [(T + 1) × F] one window's raw rows, decoded
 
@@ -31,8 +31,7 @@ public sealed class StoreWindows : IWindowSource
         _store = store;
         SequenceLength = sequenceLength;
         Features = features.ToArray();
-        _kinds = Features.Select(f => Array.IndexOf(NoteFeatures.Known, f) is var k and >= 0 ? k : throw new ArgumentException($"'{f}' is not a note feature", nameof(features))).ToArray();
-        if (_kinds.Contains(4) && instruments is null) throw new ArgumentException("the instrument feature needs the model's instrument vocabulary", nameof(instruments));
+        _kinds = NoteFeatures.Kinds(Features, instruments);
         _instruments = instruments;
         _windowsBefore = new long[store.Pieces + 1];
         for (int p = 0; p < store.Pieces; p++) _windowsBefore[p + 1] = _windowsBefore[p] + Math.Max(0, store.Length(p) - sequenceLength);
@@ -78,17 +77,10 @@ public sealed class StoreWindows : IWindowSource
             long first = _store.First(piece) + start;
             for (int i = 0; i <= t; i++)
             {
-                StoredNote n = _store[first + i];
+                StoredNote stored = _store[first + i];
+                Note n = stored.ToNote();   // a piece's first note was stored with step 0, as in memory
                 Span<float> row = _rows.AsSpan(i * width, width);
-                for (int j = 0; j < width; j++)
-                    row[j] = _kinds[j] switch
-                    {
-                        0 => n.Pitch,
-                        1 => n.Step,   // a piece's first note was stored with step 0, as in memory
-                        2 => n.Duration,
-                        3 => n.Velocity,
-                        _ => _instruments!.ClassOf(n.ToNote()),
-                    };
+                for (int j = 0; j < width; j++) row[j] = NoteFeatures.Value(_kinds[j], n, stored.Step, _instruments);
             }
             WindowSet.EncodeWindow(_rows, width, pitch, inputs.Slice(b * t * width, t * width), labels.Slice(b * stride, stride),
                                    inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b]);
