@@ -9,6 +9,7 @@ using Cadenza.Nn;
 using Cadenza.Notes;
 using Cadenza.Pipeline;
 using Cadenza.Tests.Datasets;
+using Cadenza.Tests.Nn;
 using Cadenza.Training;
 
 namespace Cadenza.Tests.Instruments;
@@ -71,24 +72,7 @@ public class InstrumentModelTests
         var x = new float[batch * config.SequenceLength * f];
         for (int i = 0; i < x.Length; i += f) { x[i] = 60 + rng.NextInt(3); x[i + 1] = rng.NextInt(4); x[i + 2] = 0.3f; x[i + 3] = rng.NextInt(3); }
         float[] labels = [61, 1, 0.8f, 2, 100, 0, 0.6f, 1, 60, 3, 0.9f, 0];   // [B, heads]: pitch, step, duration, instrument
-        var network = new MusicNetwork(model, batch);
-        var gradients = new float[model.ParameterCount];
-        var heads = new float[4];
-        network.ComputeGradients(x, labels, batch, gradients, heads, null);
-        float[] weights = model.Parameters.Values;
-        const float h = 1e-2f;
-        var touched = new HashSet<string>();
-        foreach (ParameterTensor t in model.Parameters.Tensors)
-        for (int i = t.Offset; i < t.Offset + t.Length; i++)
-        {
-            float saved = weights[i];
-            weights[i] = saved + h; network.Forward(x, batch, labels); double plus = network.Loss(labels, batch, heads);
-            weights[i] = saved - h; network.Forward(x, batch, labels); double minus = network.Loss(labels, batch, heads);
-            weights[i] = saved;
-            double numeric = (plus - minus) / (2 * h);
-            Assert.True(Math.Abs(numeric - gradients[i]) <= 2e-3 + 2e-2 * Math.Abs(gradients[i]), $"{t.Name}[{i - t.Offset}]: analytic {gradients[i]} vs numeric {numeric}");
-            if (Math.Abs(gradients[i]) > 1e-3) touched.Add(t.Name);
-        }
+        var (gradients, touched) = GradientCheck.Run(model, x, labels, batch);
         var largest = model.Parameters.Tensors.ToDictionary(t => t.Name, t => gradients.AsSpan(t.Offset, t.Length).ToArray().Max(MathF.Abs));
         // (the copy kernels' own gradients, tiny at 5 units, are checked on a larger network in CadenzaLayerTests)
         foreach (string name in new[] { "instrument_embedding/embeddings", "instrument/kernel", "instrument_copy/sentinel_kernel", "instrument_copy/sentinel_bias", "pitch/kernel", "pitch_copy/sentinel_kernel" })
