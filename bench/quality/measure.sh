@@ -19,10 +19,12 @@ import json, re, sys
 d = json.load(open(sys.argv[1])); h = d['heldout_loss']; b = d['baselines']; j = d['jsd']; g = d['generated']; r = d['heldout']
 c = b.get('counts', {})
 def f(x): return '–' if x is None else f"{x:.3f}"
+rc = d.get('jsd_real_continuations') or {}
+real = ' / '.join(f(rc.get(k)) for k in ('step', 'duration', 'pitch_class'))
 best = re.findall(r"best \S+ [0-9.]+ at epoch (\d+)", open(sys.argv[4]).read())
 print(f"{sys.argv[2]}: pitch NLL {f(h['pitch_nll_nats'])} (unigram {f(c.get('pitch', {}).get('unigram_nats'))}, copy {f(c.get('pitch', {}).get('copy_nats'))}) | "
       f"step CE {f(h.get('step_nll_nats'))} (copy {f(c.get('step', {}).get('copy_nats'))}) | duration CE {f(h.get('duration_nll_nats'))} (copy {f(c.get('duration', {}).get('copy_nats'))}) | "
-      f"JSD step {f(j['step'])} duration {f(j['duration'])} pitch-class {f(j['pitch_class'])} | zero steps {g['zero_step_share']:.2f} (held-out {r['zero_step_share']:.2f}) | "
+      f"JSD step {f(j['step'])} duration {f(j['duration'])} pitch-class {f(j['pitch_class'])} (real continuations {real}) | zero steps {g['zero_step_share']:.2f} (held-out {r['zero_step_share']:.2f}) | "
       f"zero durations {g['zero_duration_share']:.2f} | notes/s {g['notes_per_second']:.1f} ({r['notes_per_second']:.1f}) | longest run {g['longest_pitch_run']} ({r['longest_pitch_run']}) | "
       f"best epoch {best[-1] if best else '?'}, trained in {sys.argv[3]} s")
 PY

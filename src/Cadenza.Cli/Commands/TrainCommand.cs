@@ -30,6 +30,7 @@ internal static class TrainCommand
         public Option<string?> Preset { get; } = new("--preset") { Description = "cadenza (default: embeddings, time classes, copy paths, transposition) or paper (the paper's LSTM, unchanged)" };
         public Option<string?> ValidationData { get; } = new("--val-data") { Description = "Validate on this folder of MIDI files (or any corpus) instead of a share of DATA's files" };
         public Option<int?> Transpose { get; } = new("--transpose") { Description = "Transposition augmentation: shift each training window by up to N semitones (cadenza: 6, paper: 0)" };
+        public Option<float?> Stretch { get; } = new("--stretch") { Description = "Tempo augmentation: scale each training window's steps and durations by a factor in [1/(1+S), 1+S] (cadenza: 0.2, paper: 0)" };
         public Option<bool> Instruments { get; } = new("--instruments") { Description = "Read and compose each note's instrument: an ensemble, one MIDI track per instrument (cadenza preset)" };
         public Option<int?> MaxInstruments { get; } = new("--max-instruments") { Description = "With --instruments: the most frequent N programs get a class of their own, the rest are \"other\" (default 16)" };
         public Option<bool> Drums { get; } = new("--drums") { Description = "Read drum tracks too; with --instruments the drum kit is an instrument of its own" };
@@ -39,7 +40,7 @@ internal static class TrainCommand
             command.Options.Add(Epochs); command.Options.Add(BatchSize); command.Options.Add(LearningRate); command.Options.Add(Patience);
             command.Options.Add(Validation); command.Options.Add(Seed); command.Options.Add(Threads); command.Options.Add(Instrument); command.Options.Add(Config);
             command.Options.Add(Split); command.Options.Add(Part); command.Options.Add(MaxPieces);
-            command.Options.Add(Preset); command.Options.Add(ValidationData); command.Options.Add(Transpose);
+            command.Options.Add(Preset); command.Options.Add(ValidationData); command.Options.Add(Transpose); command.Options.Add(Stretch);
             command.Options.Add(Instruments); command.Options.Add(MaxInstruments); command.Options.Add(Drums);
         }
 
@@ -63,7 +64,7 @@ internal static class TrainCommand
             void Put<T>(Option<T> o, string key) { if (r.GetResult(o) != null && r.GetValue(o) is { } v) patch[key] = JsonSerializer.SerializeToNode(v); }
             Put(Epochs, "epochs"); Put(BatchSize, "batchSize"); Put(LearningRate, "learningRate"); Put(Patience, "patience");
             Put(Validation, "validation"); Put(Seed, "seed"); Put(Threads, "threads"); Put(Instrument, "instrument");
-            Put(Split, "split"); Put(Part, "part"); Put(MaxPieces, "maxPieces"); Put(Transpose, "transpose");
+            Put(Split, "split"); Put(Part, "part"); Put(MaxPieces, "maxPieces"); Put(Transpose, "transpose"); Put(Stretch, "stretch");
             if (r.GetValue(Drums)) patch["drums"] = true;
             return patch;
         }
@@ -126,7 +127,9 @@ internal static class TrainCommand
         table.AddRow("schedule", $"up to {t.Epochs} epochs, batch {t.BatchSize}, early stopping on {(p.ValidationWindows != null ? "val_loss" : "loss")} (patience {t.Patience}), best weights restored");
         if (m.Vocabulary() is { } ins)
             table.AddRow("instruments", Markup.Escape($"{ins.Count}: " + string.Join(", ", ins.Classes.Select(c => $"{c.Name} ({(c.IsDrum ? "drums" : c.Other ? "the rest, as " + c.Program : c.Program)})"))));
-        if (t.Transpose > 0) table.AddRow("augmentation", $"each window transposed by −{t.Transpose}..{t.Transpose} semitones");
+        string[] augmentation = [.. t.Transpose > 0 ? [$"each window transposed by −{t.Transpose}..{t.Transpose} semitones"] : Array.Empty<string>(),
+                                 .. t.Stretch > 0 ? [$"its times scaled by {1 / (1 + t.Stretch):0.###}..{1 + t.Stretch:0.###}"] : Array.Empty<string>()];
+        if (augmentation.Length > 0) table.AddRow("augmentation", Markup.Escape(string.Join("; ", augmentation)));
         table.AddRow("seed / threads", $"{t.Seed} / {Trainer.EffectiveThreads(t)}");
         table.AddRow("output", Markup.Escape(Path.GetFullPath(p.Request.Output) + (p.Request.Resume ? " (resuming)" : "")));
         AnsiConsole.Write(table);

@@ -69,42 +69,58 @@ public sealed class WindowSet : IWindowSource
     /// <paramref name="inputEncodings"/> entry, and <paramref name="labels"/> [B, labelColumns.Length]: for each label column,
     /// that feature of the next note encoded by its <paramref name="labelEncodings"/> entry. With
     /// <paramref name="transpose"/> [B], window b's pitches (inputs and label) move by that many semitones, reduced
-    /// where the window would leave the MIDI range 0..127 (see <see cref="Transposable"/>).
+    /// where the window would leave the MIDI range 0..127 (see <see cref="Transposable"/>). With <paramref name="stretch"/>
+    /// [B], window b's steps and durations (inputs and label) are multiplied by that factor before they are encoded.
     /// </summary>
     public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, ReadOnlySpan<FeatureEncoding> inputEncodings,
-                     ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, ReadOnlySpan<int> transpose = default)
+                     ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, ReadOnlySpan<int> transpose = default,
+                     ReadOnlySpan<float> stretch = default)
     {
         int width = Width, t = SequenceLength, stride = labelColumns.Length;
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
-        int pitch = Array.IndexOf(Features, "pitch");
+        var columns = new WindowColumns(Features);
         for (int b = 0; b < windows.Length; b++)
         {
             int w = windows[b];
-            EncodeWindow(_features[_piece[w]].AsSpan(_start[w] * width, (t + 1) * width), width, pitch, inputs.Slice(b * t * width, t * width),
-                         labels.Slice(b * stride, stride), inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b]);
+            EncodeWindow(_features[_piece[w]].AsSpan(_start[w] * width, (t + 1) * width), width, columns, inputs.Slice(b * t * width, t * width),
+                         labels.Slice(b * stride, stride), inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b],
+                         stretch.IsEmpty ? 1f : stretch[b]);
         }
+    }
+
+    /// <summary>Where the features augmentation moves sit in a note row (−1 when absent): pitch, step and duration.</summary>
+    internal readonly record struct WindowColumns(int Pitch, int Step, int Duration)
+    {
+        public WindowColumns(string[] features) : this(Array.IndexOf(features, "pitch"), Array.IndexOf(features, "step"), Array.IndexOf(features, "duration")) { }
+
+        public bool IsTime(int column) => column >= 0 && (column == Step || column == Duration);
     }
 
     /// <summary>
     /// One window's T + 1 raw note rows (<paramref name="notes"/>, <paramref name="width"/> floats each) into its encoded
-    /// inputs [T × width] and its label row, moved by up to <paramref name="wanted"/> semitones: the one encoding every
-    /// window source shares.
+    /// inputs [T × width] and its label row, moved by up to <paramref name="wanted"/> semitones and with its times
+    /// multiplied by <paramref name="stretch"/>: the one encoding every window source shares.
     /// </summary>
-    internal static void EncodeWindow(ReadOnlySpan<float> notes, int width, int pitch, Span<float> x, Span<float> label, ReadOnlySpan<FeatureEncoding> inputEncodings,
-                                      ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, int wanted)
+    internal static void EncodeWindow(ReadOnlySpan<float> notes, int width, WindowColumns columns, Span<float> x, Span<float> label, ReadOnlySpan<FeatureEncoding> inputEncodings,
+                                      ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, int wanted, float stretch)
     {
+        int pitch = columns.Pitch;
         int shift = pitch < 0 ? 0 : ClampShift(notes, width, pitch, wanted);
         notes[..x.Length].CopyTo(x);
         for (int j = 0; j < width; j++)
         {
             FeatureEncoding e = inputEncodings[j];
             float add = j == pitch ? shift : 0f;
-            if (e.Edges is null && e.Scale == 1f && add == 0f) continue;
-            for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] + add);
+            float times = columns.IsTime(j) ? stretch : 1f;
+            if (e.Edges is null && e.Scale == 1f && add == 0f && times == 1f) continue;
+            for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] * times + add);
         }
         ReadOnlySpan<float> next = notes.Slice(x.Length, width);
         for (int c = 0; c < label.Length; c++)
-            label[c] = labelEncodings[c].Encode(next[labelColumns[c]] + (labelColumns[c] == pitch ? shift : 0f));
+        {
+            int j = labelColumns[c];
+            label[c] = labelEncodings[c].Encode(next[j] * (columns.IsTime(j) ? stretch : 1f) + (j == pitch ? shift : 0f));
+        }
     }
 
     /// <summary>

@@ -41,6 +41,12 @@ public sealed record EvalReport
     /// <summary>Divergences of the generated histograms from the held-out ones.</summary>
     public required DistributionDivergence Jsd { get; init; }
 
+    /// <summary>Statistics of the notes that really follow each seed in its held-out file (as many as were generated, where the file has them).</summary>
+    public MusicStatistics? RealContinuations { get; init; }
+
+    /// <summary>Divergences of the real continuations from the held-out histograms: what a perfect model would score with these seeds.</summary>
+    public DistributionDivergence? RealContinuationJsd { get; init; }
+
     /// <summary>For a model with instruments: each instrument's share and pitch range, generated against held-out; null otherwise.</summary>
     public InstrumentReport? Instruments { get; init; }
 
@@ -102,6 +108,14 @@ public sealed record EvalReport
             ["pitch_class"] = Num(Jsd.PitchClass),
             ["step"] = Num(Jsd.Step),
             ["duration"] = Num(Jsd.Duration),
+        },
+        ["jsd_real_continuations"] = RealContinuationJsd is not { } rj ? null : new JsonObject
+        {
+            ["pitch"] = Num(rj.Pitch),
+            ["pitch_class"] = Num(rj.PitchClass),
+            ["step"] = Num(rj.Step),
+            ["duration"] = Num(rj.Duration),
+            ["notes"] = RealContinuations?.Notes ?? 0,
         },
         ["instruments"] = Instruments is not { } ins ? null : new JsonObject
         {

@@ -55,11 +55,12 @@ public static class EvalJob
 
         var options = new GenerationOptions { Notes = request.Notes, Temperature = request.Temperature, TopK = request.TopK, Seed = request.RngSeed, FreeRange = request.FreeRange };
         clock.Restart();
-        var (generated, seeds) = Generate(model, files, request.Seeds, options);
+        var (generated, seeds, real) = Generate(model, files, request.Seeds, options);
         double generationSeconds = clock.Elapsed.TotalSeconds;
 
         MusicStatistics generatedStats = MusicStatistics.Of(generated, continuesSeed: true);
         MusicStatistics heldOutStats = MusicStatistics.Of(pieces, continuesSeed: false);
+        MusicStatistics realStats = MusicStatistics.Of(real, continuesSeed: true);
         var report = new EvalReport
         {
             Model = Path.GetFullPath(request.ModelPath),
@@ -71,6 +72,8 @@ public static class EvalJob
             Generated = generatedStats,
             HeldOut = heldOutStats,
             Jsd = DistributionDivergence.Between(generatedStats, heldOutStats),
+            RealContinuations = realStats,
+            RealContinuationJsd = DistributionDivergence.Between(realStats, heldOutStats),
             Instruments = instruments is null ? null : InstrumentReport.Of(instruments, generated, pieces),
             Generation = options,
             Seeds = seeds,
@@ -112,13 +115,17 @@ public static class EvalJob
 
     /// <summary>
     /// Draws <paramref name="count"/> seeds (a random held-out file, then a random window of it, with the first step
-    /// relative to the note before, as training saw it) and generates after each with its own sampling seed.
+    /// relative to the note before, as training saw it) and generates after each with its own sampling seed. Beside
+    /// each generated piece, the notes that really follow the seed in its file (up to as many), timed from the seed's
+    /// last onset like a generated piece: how far the same seeds' true continuations are from the held-out histograms
+    /// is the floor a perfect model would reach with this many seeds.
     /// </summary>
-    private static (List<Note[]> Pieces, List<SeedWindow> Seeds) Generate(MusicModel model, IReadOnlyList<CorpusFile> files, int count, GenerationOptions options)
+    private static (List<Note[]> Pieces, List<SeedWindow> Seeds, List<Note[]> Real) Generate(MusicModel model, IReadOnlyList<CorpusFile> files, int count, GenerationOptions options)
     {
         var pieces = new List<Note[]>();
         var seeds = new List<SeedWindow>();
-        if (count == 0) return (pieces, seeds);
+        var real = new List<Note[]>();
+        if (count == 0) return (pieces, seeds, real);
         int t = model.Config.SequenceLength;
         var generator = new Generator(model);
         var rng = new Rng(options.Seed ^ SeedSalt);
@@ -131,8 +138,11 @@ public static class EvalJob
             ulong sampling = rng.NextULong();
             pieces.Add(generator.Generate(seed, options with { Seed = sampling }));
             seeds.Add(new SeedWindow(file.Path, start, sampling));
+            double origin = file.Notes[start + t - 1].Start;
+            real.Add(file.Notes.AsSpan(start + t, Math.Min(options.Notes, file.Notes.Length - start - t)).ToArray()
+                .Select(n => n with { Start = n.Start - origin, End = n.End - origin }).ToArray());
         }
-        return (pieces, seeds);
+        return (pieces, seeds, real);
     }
 
     private static (List<CorpusFile> Files, string Description) HeldOut(EvalRequest request, JsonNode? corpus, int t, List<string> warnings, IProgress<int>? progress)

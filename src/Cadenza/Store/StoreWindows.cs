@@ -66,11 +66,12 @@ public sealed class StoreWindows : IWindowSource
 
     /// <inheritdoc />
     public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, ReadOnlySpan<FeatureEncoding> inputEncodings,
-                     ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, ReadOnlySpan<int> transpose = default)
+                     ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, ReadOnlySpan<int> transpose = default,
+                     ReadOnlySpan<float> stretch = default)
     {
         int width = Features.Length, t = SequenceLength, stride = labelColumns.Length;
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
-        int pitch = Array.IndexOf(Features, "pitch");
+        var columns = new WindowSet.WindowColumns(Features);
         for (int b = 0; b < windows.Length; b++)
         {
             var (piece, start) = Locate(windows[b]);
@@ -82,8 +83,8 @@ public sealed class StoreWindows : IWindowSource
                 Span<float> row = _rows.AsSpan(i * width, width);
                 for (int j = 0; j < width; j++) row[j] = NoteFeatures.Value(_kinds[j], n, stored.Step, _instruments);
             }
-            WindowSet.EncodeWindow(_rows, width, pitch, inputs.Slice(b * t * width, t * width), labels.Slice(b * stride, stride),
-                                   inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b]);
+            WindowSet.EncodeWindow(_rows, width, columns, inputs.Slice(b * t * width, t * width), labels.Slice(b * stride, stride),
+                                   inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b], stretch.IsEmpty ? 1f : stretch[b]);
         }
     }
 }

@@ -119,6 +119,8 @@ public sealed class Trainer
         var labels = new float[batchSize * heads];
         var headLosses = new float[heads];
         var shifts = new int[_config.Transpose > 0 ? batchSize : 0];
+        var stretches = new float[_config.Stretch > 0 ? batchSize : 0];
+        double logStretch = Math.Log(1 + _config.Stretch);
         var augment = new Rng(0);
         bool stoppedEarly = false;
 
@@ -148,14 +150,16 @@ public sealed class Trainer
                     _saveModel(_model, history);
                     return new TrainingResult(history, bestEpoch, bestLoss, monitor, false, true);
                 }
-                if (shifts.Length > 0)
+                if (shifts.Length > 0 || stretches.Length > 0)
                 {
                     augment.Reseed(BatchSeed(AugmentSalt, epoch, b));
                     for (int i = 0; i < shifts.Length; i++) shifts[i] = augment.NextInt(2 * _config.Transpose + 1) - _config.Transpose;
+                    // drawn after the shifts, so adding a stretch leaves each window's transposition as it was
+                    for (int i = 0; i < stretches.Length; i++) stretches[i] = (float)Math.Exp((2 * augment.NextDouble() - 1) * logStretch);
                 }
                 Span<int> batchWindows = blocks is null ? permutation.AsSpan(b * batchSize, batchSize) : permutation;
                 blocks?.Take(b * batchSize, batchWindows);
-                _train.Fill(batchWindows, inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts);
+                _train.Fill(batchWindows, inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts, stretches);
                 ulong? dropout = mc.Dropout > 0 ? BatchSeed(DropoutSalt, epoch, b) : null;
                 float loss = workers.Compute(inputs, labels, batchSize, headLosses, dropout);
                 if (!float.IsFinite(loss))

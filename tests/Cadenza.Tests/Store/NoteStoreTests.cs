@@ -60,10 +60,11 @@ public class NoteStoreTests
             for (int w = 0; w < all.Length; w++) Assert.Equal(memory.Locate(w), disk.Locate(w));
             var (inputs, columns, labels) = c.WindowLayout();
             int[] shifts = all.Select(w => w % 13 - 6).ToArray();
+            float[] stretches = all.Select(w => 0.8f + 0.05f * (w % 9)).ToArray();
             float[] Fill(IWindowSource s)
             {
                 var x = new float[all.Length * c.SequenceLength * c.InputSize + all.Length * c.Heads.Length];
-                s.Fill(all, x.AsSpan(0, all.Length * c.SequenceLength * c.InputSize), x.AsSpan(all.Length * c.SequenceLength * c.InputSize), inputs, columns, labels, shifts);
+                s.Fill(all, x.AsSpan(0, all.Length * c.SequenceLength * c.InputSize), x.AsSpan(all.Length * c.SequenceLength * c.InputSize), inputs, columns, labels, shifts, stretches);
                 return x;
             }
             Assert.Equal(Fill(memory), Fill(disk));

@@ -208,6 +208,9 @@ public class TrainerTests
         Assert.NotNull(cadenza.Embeddings);
         Assert.All(cadenza.Heads, h => Assert.Equal(HeadKind.Classes, h.Kind));
         Assert.True(cadenzaTraining.Transpose > 0);
+        Assert.True(cadenzaTraining.Stretch > 0);
+        Assert.Contains("stretch", Assert.Throws<TrainingException>(() => (cadenzaTraining with { Stretch = 1.5f }).Validate()).Message);
+        Assert.Contains("stretch", Assert.Throws<TrainingException>(() => (cadenzaTraining with { Stretch = float.NaN }).Validate()).Message);
         var (paper, paperTraining) = TrainSettings.Resolve(dir.File("m"), false, null, null, preset: "paper");
         Assert.Equal(84_354, MusicModel.Create(paper, 1).ParameterCount);
         Assert.Equal(new TrainingConfig(), paperTraining);

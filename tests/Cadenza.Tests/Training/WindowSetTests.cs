@@ -102,4 +102,28 @@ public class WindowSetTests
         Assert.Equal(127f, y[0]);
         Assert.Equal(64f + 57f, x[0]);
     }
+
+    [Fact]
+    public void Fill_Stretch_ScalesStepsAndDurations_OfInputsAndLabel_AndKeepsChords()
+    {
+        // window 1: steps 0.5, 0, 0.5 and durations 0.25, 1.25, 0.5; label step 1.0, duration 0.5; bins [<0.001, <0.3, <1, ≥1]
+        Note[] notes = [new(62, 0, 0.1), new(64, 0.5, 0.75), new(66, 0.5, 1.75), new(68, 1.0, 1.5), new(70, 2.0, 2.5)];
+        var set = new WindowSet([notes], sequenceLength: 3);
+        var time = new FeatureEncoding(1f, [0.001, 0.3, 1.0]);
+        FeatureEncoding[] encodings = [FeatureEncoding.Identity, time, time];
+        var x = new float[9];
+        var y = new float[3];
+        // half the tempo's times: steps 0.25, 0, 0.25, durations 0.125, 0.625, 0.25; label 0.5, 0.25
+        set.Fill([1], x, y, encodings, [0, 1, 2], encodings, [0], [0.5f]);
+        Assert.Equal([64f, 1f, 1f, 66f, 0f, 2f, 68f, 1f, 1f], x);
+        Assert.Equal([70f, 2f, 1f], y);
+        // twice: steps 1, 0, 1, durations 0.5, 2.5, 1; label 2, 1; the chord's zero step stays in the zero bin
+        set.Fill([1], x, y, encodings, [0, 1, 2], encodings, default, [2f]);
+        Assert.Equal([64f, 3f, 2f, 66f, 0f, 3f, 68f, 3f, 3f], x);
+        Assert.Equal([70f, 3f, 3f], y);
+        // scaled inputs (the paper's encoding, seconds as they are) are multiplied too
+        set.Fill([1], x, y, [new(128f), FeatureEncoding.Identity, FeatureEncoding.Identity], [1, 2], [FeatureEncoding.Identity, FeatureEncoding.Identity], default, [2f]);
+        Assert.Equal([64f / 128f, 1f, 0.5f, 66f / 128f, 0f, 2.5f, 68f / 128f, 1f, 1f], x);
+        Assert.Equal([2f, 1f], y.AsSpan(0, 2).ToArray());
+    }
 }
