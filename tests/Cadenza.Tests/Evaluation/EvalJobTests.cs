@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Cadenza.Corpus;
 using Cadenza.Evaluation;
 using Cadenza.Model;
+using Cadenza.Notes;
 using Cadenza.Pipeline;
 using Cadenza.Training;
 
@@ -88,6 +89,33 @@ public class EvalJobTests(TinyEvalModel tiny) : IClassFixture<TinyEvalModel>
         Assert.Equal(a.Jsd, b.Jsd);
         Assert.Equal(a.Loss.PitchNats, b.Loss.PitchNats);
         Assert.NotEqual(a.Seeds, c.Seeds);
+    }
+
+    [Fact]
+    public void Run_RealContinuations_AreTheHeldOutNotesAfterEachSeed()
+    {
+        EvalReport r = EvalJob.Run(Request("r")).Report;
+        var (all, _) = CorpusReader.Read(tiny.Corpus, CorpusOptions.Default with { UseCache = false, MinNotes = 9 });
+        var pitch = new long[128];
+        long notes = 0, chordNotes = 0;
+        foreach (SeedWindow seed in r.Seeds)
+        {
+            Note[] file = all.Single(f => f.Path == seed.File).Notes;
+            // the 30 notes after the seed's 8 (fewer at the end of a file); the first one's step counts from the seed's last onset
+            for (int i = seed.Note + 8; i < Math.Min(file.Length, seed.Note + 8 + 30); i++)
+            {
+                pitch[file[i].Pitch]++;
+                notes++;
+                if (file[i].Start == file[i - 1].Start) chordNotes++;
+            }
+        }
+        MusicStatistics real = r.RealContinuations!;
+        Assert.Equal(notes, real.Notes);
+        Assert.Equal(pitch, real.Histograms.Pitch);
+        Assert.Equal(notes, real.Histograms.Step.Sum());
+        Assert.Equal((double)chordNotes / notes, real.ZeroStepShare, 12);
+        Assert.Equal(DistributionDivergence.Between(real, r.HeldOut), r.RealContinuationJsd);
+        Assert.NotNull(r.ToJson()["jsd_real_continuations"]!["duration"]);
     }
 
     [Fact]
