@@ -83,18 +83,18 @@ internal static class EvalCommand
             .Title(Markup.Escape($"generated ({e.Seeds.Count} seeds × {e.Generation.Notes} notes, temperature {e.Generation.Temperature}) vs held-out"))
             .AddColumns("", "generated", "held-out", "JSD (bits)", "real continuations' JSD");
         music.Caption("real continuations: the notes that follow the same seeds in their files, against the held-out histograms (the floor with this many seeds)");
-        DistributionDivergence? rj = e.RealContinuationJsd;
-        string Real(Func<DistributionDivergence, double> of) => rj is null ? "" : F(of(rj));
-        music.AddRow("notes", Ui.N(g.Notes), Ui.N(h.Notes), "", e.RealContinuations is { } rc ? Ui.N(rc.Notes) : "");
+        string Real(Func<DistributionDivergence, double> of) => e.RealContinuationJsd is { } rj ? F(of(rj)) : "";
+        string RealStat(Func<MusicStatistics, string> of) => e.RealContinuations is { } rc ? of(rc) : "";
+        music.AddRow("notes", Ui.N(g.Notes), Ui.N(h.Notes), "", RealStat(rc => Ui.N(rc.Notes)));
         music.AddRow("pitch histogram", "", "", F(e.Jsd.Pitch), Real(d => d.Pitch));
         music.AddRow("pitch-class histogram", "", "", F(e.Jsd.PitchClass), Real(d => d.PitchClass));
         music.AddRow("step histogram", "", "", F(e.Jsd.Step), Real(d => d.Step));
         music.AddRow("duration histogram", "", "", F(e.Jsd.Duration), Real(d => d.Duration));
-        music.AddRow("zero steps (chord notes)", Pct(g.ZeroStepShare), Pct(h.ZeroStepShare), "", e.RealContinuations is { } r0 ? Pct(r0.ZeroStepShare) : "");
+        music.AddRow("zero steps (chord notes)", Pct(g.ZeroStepShare), Pct(h.ZeroStepShare), "", RealStat(rc => Pct(rc.ZeroStepShare)));
         music.AddRow("zero durations", Pct(g.ZeroDurationShare), Pct(h.ZeroDurationShare), "");
         music.AddRow("longest run of one pitch", g.LongestRun.ToString(), h.LongestRun.ToString(), "");
         music.AddRow("most frequent pitch", Top(g), Top(h), "");
-        music.AddRow("notes per second", F(g.NotesPerSecond, 2), F(h.NotesPerSecond, 2), "", e.RealContinuations is { } r1 ? F(r1.NotesPerSecond, 2) : "");
+        music.AddRow("notes per second", F(g.NotesPerSecond, 2), F(h.NotesPerSecond, 2), "", RealStat(rc => F(rc.NotesPerSecond, 2)));
         if (e.Instruments is { } orchestra)
         {
             music.AddRow("instrument shares", "", "", F(orchestra.ShareJsd));

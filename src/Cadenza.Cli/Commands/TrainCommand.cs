@@ -127,9 +127,10 @@ internal static class TrainCommand
         table.AddRow("schedule", $"up to {t.Epochs} epochs, batch {t.BatchSize}, early stopping on {(p.ValidationWindows != null ? "val_loss" : "loss")} (patience {t.Patience}), best weights restored");
         if (m.Vocabulary() is { } ins)
             table.AddRow("instruments", Markup.Escape($"{ins.Count}: " + string.Join(", ", ins.Classes.Select(c => $"{c.Name} ({(c.IsDrum ? "drums" : c.Other ? "the rest, as " + c.Program : c.Program)})"))));
-        string[] augmentation = [.. t.Transpose > 0 ? [$"each window transposed by −{t.Transpose}..{t.Transpose} semitones"] : Array.Empty<string>(),
-                                 .. t.Stretch > 0 ? [$"its times scaled by {1 / (1 + t.Stretch):0.###}..{1 + t.Stretch:0.###}"] : Array.Empty<string>()];
-        if (augmentation.Length > 0) table.AddRow("augmentation", Markup.Escape(string.Join("; ", augmentation)));
+        var augmentation = new List<string>();
+        if (t.Transpose > 0) augmentation.Add($"each window transposed by −{t.Transpose}..{t.Transpose} semitones");
+        if (t.Stretch > 0) augmentation.Add($"its times scaled by {1 / (1 + t.Stretch):0.###}..{1 + t.Stretch:0.###}");
+        if (augmentation.Count > 0) table.AddRow("augmentation", Markup.Escape(string.Join("; ", augmentation)));
         table.AddRow("seed / threads", $"{t.Seed} / {Trainer.EffectiveThreads(t)}");
         table.AddRow("output", Markup.Escape(Path.GetFullPath(p.Request.Output) + (p.Request.Resume ? " (resuming)" : "")));
         AnsiConsole.Write(table);

@@ -93,7 +93,7 @@ public sealed class WindowSet : IWindowSource
     {
         public WindowColumns(string[] features) : this(Array.IndexOf(features, "pitch"), Array.IndexOf(features, "step"), Array.IndexOf(features, "duration")) { }
 
-        public bool IsTime(int column) => column >= 0 && (column == Step || column == Duration);
+        public bool IsTime(int column) => column == Step || column == Duration;
     }
 
     /// <summary>

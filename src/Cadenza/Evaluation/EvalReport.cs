@@ -102,21 +102,8 @@ public sealed record EvalReport
         },
         ["generated"] = Stats(Generated),
         ["heldout"] = Stats(HeldOut),
-        ["jsd"] = new JsonObject
-        {
-            ["pitch"] = Num(Jsd.Pitch),
-            ["pitch_class"] = Num(Jsd.PitchClass),
-            ["step"] = Num(Jsd.Step),
-            ["duration"] = Num(Jsd.Duration),
-        },
-        ["jsd_real_continuations"] = RealContinuationJsd is not { } rj ? null : new JsonObject
-        {
-            ["pitch"] = Num(rj.Pitch),
-            ["pitch_class"] = Num(rj.PitchClass),
-            ["step"] = Num(rj.Step),
-            ["duration"] = Num(rj.Duration),
-            ["notes"] = RealContinuations?.Notes ?? 0,
-        },
+        ["jsd"] = Divergences(Jsd),
+        ["jsd_real_continuations"] = RealContinuationJsd is not { } rj ? null : Divergences(rj, RealContinuations?.Notes ?? 0),
         ["instruments"] = Instruments is not { } ins ? null : new JsonObject
         {
             ["share_jsd"] = Num(ins.ShareJsd),
@@ -151,6 +138,14 @@ public sealed record EvalReport
         },
         ["warnings"] = new JsonArray(Warnings.Select(w => (JsonNode)w).ToArray()),
     };
+
+    // the jsd section, and the real continuations' beside it with the notes they counted
+    private static JsonObject Divergences(DistributionDivergence d, long? notes = null)
+    {
+        var o = new JsonObject { ["pitch"] = Num(d.Pitch), ["pitch_class"] = Num(d.PitchClass), ["step"] = Num(d.Step), ["duration"] = Num(d.Duration) };
+        if (notes is { } n) o["notes"] = n;
+        return o;
+    }
 
     private static JsonObject Stats(MusicStatistics s) => new()
     {

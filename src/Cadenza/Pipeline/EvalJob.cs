@@ -139,8 +139,7 @@ public static class EvalJob
             pieces.Add(generator.Generate(seed, options with { Seed = sampling }));
             seeds.Add(new SeedWindow(file.Path, start, sampling));
             double origin = file.Notes[start + t - 1].Start;
-            real.Add(file.Notes.AsSpan(start + t, Math.Min(options.Notes, file.Notes.Length - start - t)).ToArray()
-                .Select(n => n with { Start = n.Start - origin, End = n.End - origin }).ToArray());
+            real.Add(file.Notes.Skip(start + t).Take(options.Notes).Select(n => n with { Start = n.Start - origin, End = n.End - origin }).ToArray());
         }
         return (pieces, seeds, real);
     }
