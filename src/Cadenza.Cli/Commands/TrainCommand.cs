@@ -31,6 +31,7 @@ internal static class TrainCommand
         public Option<string?> ValidationData { get; } = new("--val-data") { Description = "Validate on this folder of MIDI files (or any corpus) instead of a share of DATA's files" };
         public Option<int?> Transpose { get; } = new("--transpose") { Description = "Transposition augmentation: shift each training window by up to N semitones (cadenza: 6, paper: 0)" };
         public Option<float?> Stretch { get; } = new("--stretch") { Description = "Tempo augmentation: scale each training window's steps and durations by a factor in [1/(1+S), 1+S] (cadenza: 0.2, paper: 0)" };
+        public Option<float?> Articulation { get; } = new("--articulation") { Description = "Articulation augmentation: scale each training window's durations alone by a factor in [1/(1+A), 1+A], staccato to legato (cadenza: 2, paper: 0)" };
         public Option<bool> Instruments { get; } = new("--instruments") { Description = "Read and compose each note's instrument: an ensemble, one MIDI track per instrument (cadenza preset)" };
         public Option<int?> MaxInstruments { get; } = new("--max-instruments") { Description = "With --instruments: the most frequent N programs get a class of their own, the rest are \"other\" (default 16)" };
         public Option<bool> Drums { get; } = new("--drums") { Description = "Read drum tracks too; with --instruments the drum kit is an instrument of its own" };
@@ -40,7 +41,7 @@ internal static class TrainCommand
             command.Options.Add(Epochs); command.Options.Add(BatchSize); command.Options.Add(LearningRate); command.Options.Add(Patience);
             command.Options.Add(Validation); command.Options.Add(Seed); command.Options.Add(Threads); command.Options.Add(Instrument); command.Options.Add(Config);
             command.Options.Add(Split); command.Options.Add(Part); command.Options.Add(MaxPieces);
-            command.Options.Add(Preset); command.Options.Add(ValidationData); command.Options.Add(Transpose); command.Options.Add(Stretch);
+            command.Options.Add(Preset); command.Options.Add(ValidationData); command.Options.Add(Transpose); command.Options.Add(Stretch); command.Options.Add(Articulation);
             command.Options.Add(Instruments); command.Options.Add(MaxInstruments); command.Options.Add(Drums);
         }
 
@@ -64,7 +65,7 @@ internal static class TrainCommand
             void Put<T>(Option<T> o, string key) { if (r.GetResult(o) != null && r.GetValue(o) is { } v) patch[key] = JsonSerializer.SerializeToNode(v); }
             Put(Epochs, "epochs"); Put(BatchSize, "batchSize"); Put(LearningRate, "learningRate"); Put(Patience, "patience");
             Put(Validation, "validation"); Put(Seed, "seed"); Put(Threads, "threads"); Put(Instrument, "instrument");
-            Put(Split, "split"); Put(Part, "part"); Put(MaxPieces, "maxPieces"); Put(Transpose, "transpose"); Put(Stretch, "stretch");
+            Put(Split, "split"); Put(Part, "part"); Put(MaxPieces, "maxPieces"); Put(Transpose, "transpose"); Put(Stretch, "stretch"); Put(Articulation, "articulation");
             if (r.GetValue(Drums)) patch["drums"] = true;
             return patch;
         }
@@ -130,6 +131,7 @@ internal static class TrainCommand
         var augmentation = new List<string>();
         if (t.Transpose > 0) augmentation.Add($"each window transposed by −{t.Transpose}..{t.Transpose} semitones");
         if (t.Stretch > 0) augmentation.Add($"its times scaled by {1 / (1 + t.Stretch):0.###}..{1 + t.Stretch:0.###}");
+        if (t.Articulation > 0) augmentation.Add($"its durations scaled by {1 / (1 + t.Articulation):0.###}..{1 + t.Articulation:0.###}");
         if (augmentation.Count > 0) table.AddRow("augmentation", Markup.Escape(string.Join("; ", augmentation)));
         table.AddRow("seed / threads", $"{t.Seed} / {Trainer.EffectiveThreads(t)}");
         table.AddRow("output", Markup.Escape(Path.GetFullPath(p.Request.Output) + (p.Request.Resume ? " (resuming)" : "")));

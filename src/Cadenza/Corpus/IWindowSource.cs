@@ -28,8 +28,8 @@ public interface IWindowSource
     /// <summary>Where window <paramref name="index"/> comes from: piece and first note.</summary>
     (int Piece, int Start) Locate(int index);
 
-    /// <summary>Gathers windows into caller-owned buffers, encoded, optionally transposed and stretched in time; see <see cref="WindowSet.Fill"/>.</summary>
+    /// <summary>Gathers windows into caller-owned buffers, encoded, optionally transposed, stretched in time and articulated; see <see cref="WindowSet.Fill"/>.</summary>
     void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, ReadOnlySpan<FeatureEncoding> inputEncodings,
               ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, ReadOnlySpan<int> transpose = default,
-              ReadOnlySpan<float> stretch = default);
+              ReadOnlySpan<float> stretch = default, ReadOnlySpan<float> articulation = default);
 }

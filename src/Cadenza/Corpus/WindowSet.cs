@@ -70,11 +70,12 @@ public sealed class WindowSet : IWindowSource
     /// that feature of the next note encoded by its <paramref name="labelEncodings"/> entry. With
     /// <paramref name="transpose"/> [B], window b's pitches (inputs and label) move by that many semitones, reduced
     /// where the window would leave the MIDI range 0..127 (see <see cref="Transposable"/>). With <paramref name="stretch"/>
-    /// [B], window b's steps and durations (inputs and label) are multiplied by that factor before they are encoded.
+    /// [B], window b's steps and durations (inputs and label) are multiplied by that factor before they are encoded; with
+    /// <paramref name="articulation"/> [B], its durations alone are multiplied by that one too.
     /// </summary>
     public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, ReadOnlySpan<FeatureEncoding> inputEncodings,
                      ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, ReadOnlySpan<int> transpose = default,
-                     ReadOnlySpan<float> stretch = default)
+                     ReadOnlySpan<float> stretch = default, ReadOnlySpan<float> articulation = default)
     {
         int width = Width, t = SequenceLength, stride = labelColumns.Length;
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
@@ -84,7 +85,7 @@ public sealed class WindowSet : IWindowSource
             int w = windows[b];
             EncodeWindow(_features[_piece[w]].AsSpan(_start[w] * width, (t + 1) * width), width, columns, inputs.Slice(b * t * width, t * width),
                          labels.Slice(b * stride, stride), inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b],
-                         stretch.IsEmpty ? 1f : stretch[b]);
+                         stretch.IsEmpty ? 1f : stretch[b], articulation.IsEmpty ? 1f : articulation[b]);
         }
     }
 
@@ -93,16 +94,20 @@ public sealed class WindowSet : IWindowSource
     {
         public WindowColumns(string[] features) : this(Array.IndexOf(features, "pitch"), Array.IndexOf(features, "step"), Array.IndexOf(features, "duration")) { }
 
-        public bool IsTime(int column) => column == Step || column == Duration;
+        /// <summary>The factor column <paramref name="column"/> is multiplied by: the tempo for both times, the articulation for durations too.</summary>
+        public float Scale(int column, float stretch, float articulation) =>
+            column == Step ? stretch : column == Duration ? stretch * articulation : 1f;
     }
 
     /// <summary>
     /// One window's T + 1 raw note rows (<paramref name="notes"/>, <paramref name="width"/> floats each) into its encoded
     /// inputs [T × width] and its label row, moved by up to <paramref name="wanted"/> semitones and with its times
-    /// multiplied by <paramref name="stretch"/>: the one encoding every window source shares.
+    /// multiplied by <paramref name="stretch"/> (and its durations by <paramref name="articulation"/>): the one encoding
+    /// every window source shares.
     /// </summary>
     internal static void EncodeWindow(ReadOnlySpan<float> notes, int width, WindowColumns columns, Span<float> x, Span<float> label, ReadOnlySpan<FeatureEncoding> inputEncodings,
-                                      ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, int wanted, float stretch)
+                                      ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, int wanted, float stretch,
+                                      float articulation = 1f)
     {
         int pitch = columns.Pitch;
         int shift = pitch < 0 ? 0 : ClampShift(notes, width, pitch, wanted);
@@ -111,7 +116,7 @@ public sealed class WindowSet : IWindowSource
         {
             FeatureEncoding e = inputEncodings[j];
             float add = j == pitch ? shift : 0f;
-            float times = columns.IsTime(j) ? stretch : 1f;
+            float times = columns.Scale(j, stretch, articulation);
             if (e.Edges is null && e.Scale == 1f && add == 0f && times == 1f) continue;
             for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] * times + add);
         }
@@ -119,7 +124,7 @@ public sealed class WindowSet : IWindowSource
         for (int c = 0; c < label.Length; c++)
         {
             int j = labelColumns[c];
-            label[c] = labelEncodings[c].Encode(next[j] * (columns.IsTime(j) ? stretch : 1f) + (j == pitch ? shift : 0f));
+            label[c] = labelEncodings[c].Encode(next[j] * columns.Scale(j, stretch, articulation) + (j == pitch ? shift : 0f));
         }
     }
 

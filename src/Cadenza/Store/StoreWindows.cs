@@ -67,7 +67,7 @@ public sealed class StoreWindows : IWindowSource
     /// <inheritdoc />
     public void Fill(ReadOnlySpan<int> windows, Span<float> inputs, Span<float> labels, ReadOnlySpan<FeatureEncoding> inputEncodings,
                      ReadOnlySpan<int> labelColumns, ReadOnlySpan<FeatureEncoding> labelEncodings, ReadOnlySpan<int> transpose = default,
-                     ReadOnlySpan<float> stretch = default)
+                     ReadOnlySpan<float> stretch = default, ReadOnlySpan<float> articulation = default)
     {
         int width = Features.Length, t = SequenceLength, stride = labelColumns.Length;
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
@@ -84,7 +84,8 @@ public sealed class StoreWindows : IWindowSource
                 for (int j = 0; j < width; j++) row[j] = NoteFeatures.Value(_kinds[j], n, stored.Step, _instruments);
             }
             WindowSet.EncodeWindow(_rows, width, columns, inputs.Slice(b * t * width, t * width), labels.Slice(b * stride, stride),
-                                   inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b], stretch.IsEmpty ? 1f : stretch[b]);
+                                   inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b], stretch.IsEmpty ? 1f : stretch[b],
+                                   articulation.IsEmpty ? 1f : articulation[b]);
         }
     }
 }

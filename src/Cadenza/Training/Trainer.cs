@@ -121,6 +121,8 @@ public sealed class Trainer
         var shifts = new int[_config.Transpose > 0 ? batchSize : 0];
         var stretches = new float[_config.Stretch > 0 ? batchSize : 0];
         double logStretch = Math.Log(1 + _config.Stretch);
+        var articulations = new float[_config.Articulation > 0 ? batchSize : 0];
+        double logArticulation = Math.Log(1 + _config.Articulation);
         var augment = new Rng(0);
         bool stoppedEarly = false;
 
@@ -150,16 +152,18 @@ public sealed class Trainer
                     _saveModel(_model, history);
                     return new TrainingResult(history, bestEpoch, bestLoss, monitor, false, true);
                 }
-                if (shifts.Length > 0 || stretches.Length > 0)
+                if (shifts.Length > 0 || stretches.Length > 0 || articulations.Length > 0)
                 {
                     augment.Reseed(BatchSeed(AugmentSalt, epoch, b));
                     for (int i = 0; i < shifts.Length; i++) shifts[i] = augment.NextInt(2 * _config.Transpose + 1) - _config.Transpose;
                     // drawn after the shifts, so adding a stretch leaves each window's transposition as it was
                     for (int i = 0; i < stretches.Length; i++) stretches[i] = (float)Math.Exp((2 * augment.NextDouble() - 1) * logStretch);
+                    // and the articulations after both, for the same reason
+                    for (int i = 0; i < articulations.Length; i++) articulations[i] = (float)Math.Exp((2 * augment.NextDouble() - 1) * logArticulation);
                 }
                 Span<int> batchWindows = blocks is null ? permutation.AsSpan(b * batchSize, batchSize) : permutation;
                 blocks?.Take(b * batchSize, batchWindows);
-                _train.Fill(batchWindows, inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts, stretches);
+                _train.Fill(batchWindows, inputs, labels, inputEncodings, labelColumns, labelEncodings, shifts, stretches, articulations);
                 ulong? dropout = mc.Dropout > 0 ? BatchSeed(DropoutSalt, epoch, b) : null;
                 float loss = workers.Compute(inputs, labels, batchSize, headLosses, dropout);
                 if (!float.IsFinite(loss))

@@ -84,12 +84,20 @@ public sealed record TrainingConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public float Stretch { get; init; }
 
-    /// <summary>The training settings a preset names: the paper's, or Cadenza's (a lower learning rate, transposition by up to 6 semitones, tempo by up to 20%).</summary>
+    /// <summary>
+    /// Articulation augmentation: each training window's durations alone (inputs and label) are multiplied by one factor
+    /// drawn per window, log-uniform in [1/(1+A), 1+A], so how long notes are held against their steps (staccato,
+    /// legato) has to be read from the window rather than remembered from the corpus; 0 trains on the durations as they are.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public float Articulation { get; init; }
+
+    /// <summary>The training settings a preset names: the paper's, or Cadenza's (a lower learning rate, transposition by up to 6 semitones, tempo by up to 20%, durations by up to 3×).</summary>
     /// <exception cref="ArgumentException">Another name.</exception>
     public static TrainingConfig Preset(string name) => name switch
     {
         "paper" => new TrainingConfig(),
-        "cadenza" => new TrainingConfig { LearningRate = 0.002f, Transpose = 6, Stretch = 0.2f, Patience = 3 },
+        "cadenza" => new TrainingConfig { LearningRate = 0.002f, Transpose = 6, Stretch = 0.2f, Articulation = 2f, Patience = 3 },
         _ => throw new ArgumentException($"unknown preset '{name}' (paper or cadenza)"),
     };
 
@@ -110,6 +118,7 @@ public sealed record TrainingConfig
         if (Threads < 0) throw new TrainingException($"threads must be ≥ 0, got {Threads}");
         if (Transpose is < 0 or > 24) throw new TrainingException($"transpose must be in 0..24 semitones, got {Transpose}");
         if (!(Stretch is >= 0 and <= 1)) throw new TrainingException($"stretch must be in 0..1 (a share of the tempo), got {Stretch}");
+        if (!(Articulation is >= 0 and <= 4)) throw new TrainingException($"articulation must be in 0..4 (a share of the durations), got {Articulation}");
         if (Instrument is not ("merged" or "first")) throw new TrainingException($"instrument must be merged or first, got '{Instrument}'");
         if (Drums && Instrument == "first") throw new TrainingException("drums are read only with the merged instruments, not with --instrument first");
     }

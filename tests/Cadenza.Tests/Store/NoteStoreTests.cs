@@ -61,10 +61,11 @@ public class NoteStoreTests
             var (inputs, columns, labels) = c.WindowLayout();
             int[] shifts = all.Select(w => w % 13 - 6).ToArray();
             float[] stretches = all.Select(w => 0.8f + 0.05f * (w % 9)).ToArray();
+            float[] articulations = all.Select(w => 0.4f + 0.3f * (w % 7)).ToArray();
             float[] Fill(IWindowSource s)
             {
                 var x = new float[all.Length * c.SequenceLength * c.InputSize + all.Length * c.Heads.Length];
-                s.Fill(all, x.AsSpan(0, all.Length * c.SequenceLength * c.InputSize), x.AsSpan(all.Length * c.SequenceLength * c.InputSize), inputs, columns, labels, shifts, stretches);
+                s.Fill(all, x.AsSpan(0, all.Length * c.SequenceLength * c.InputSize), x.AsSpan(all.Length * c.SequenceLength * c.InputSize), inputs, columns, labels, shifts, stretches, articulations);
                 return x;
             }
             Assert.Equal(Fill(memory), Fill(disk));

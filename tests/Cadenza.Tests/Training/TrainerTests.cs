@@ -211,6 +211,9 @@ public class TrainerTests
         Assert.True(cadenzaTraining.Stretch > 0);
         Assert.Contains("stretch", Assert.Throws<TrainingException>(() => (cadenzaTraining with { Stretch = 1.5f }).Validate()).Message);
         Assert.Contains("stretch", Assert.Throws<TrainingException>(() => (cadenzaTraining with { Stretch = float.NaN }).Validate()).Message);
+        Assert.True(cadenzaTraining.Articulation > 0);
+        Assert.Contains("articulation", Assert.Throws<TrainingException>(() => (cadenzaTraining with { Articulation = -0.5f }).Validate()).Message);
+        Assert.Contains("articulation", Assert.Throws<TrainingException>(() => (cadenzaTraining with { Articulation = float.NaN }).Validate()).Message);
         var (paper, paperTraining) = TrainSettings.Resolve(dir.File("m"), false, null, null, preset: "paper");
         Assert.Equal(84_354, MusicModel.Create(paper, 1).ParameterCount);
         Assert.Equal(new TrainingConfig(), paperTraining);

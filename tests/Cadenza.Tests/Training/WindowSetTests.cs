@@ -126,4 +126,24 @@ public class WindowSetTests
         Assert.Equal([64f / 128f, 1f, 0.5f, 66f / 128f, 0f, 2.5f, 68f / 128f, 1f, 1f], x);
         Assert.Equal([2f, 1f], y.AsSpan(0, 2).ToArray());
     }
+
+    [Fact]
+    public void Fill_Articulation_ScalesDurationsAlone_OfInputsAndLabel_OnTopOfTheStretch()
+    {
+        // the window of the stretch test: steps 0.5, 0, 0.5, durations 0.25, 1.25, 0.5; label step 1.0, duration 0.5
+        Note[] notes = [new(62, 0, 0.1), new(64, 0.5, 0.75), new(66, 0.5, 1.75), new(68, 1.0, 1.5), new(70, 2.0, 2.5)];
+        var set = new WindowSet([notes], sequenceLength: 3);
+        var time = new FeatureEncoding(1f, [0.001, 0.3, 1.0]);
+        FeatureEncoding[] encodings = [FeatureEncoding.Identity, time, time];
+        var x = new float[9];
+        var y = new float[3];
+        // staccato: durations halved to 0.125, 0.625, 0.25 (label 0.25), steps as they were
+        set.Fill([1], x, y, encodings, [0, 1, 2], encodings, default, default, [0.5f]);
+        Assert.Equal([64f, 2f, 1f, 66f, 0f, 2f, 68f, 2f, 1f], x);
+        Assert.Equal([70f, 3f, 1f], y);
+        // twice the tempo's times and half the articulation: steps 1, 0, 1 (label 2), durations back where they were
+        set.Fill([1], x, y, encodings, [0, 1, 2], encodings, default, [2f], [0.5f]);
+        Assert.Equal([64f, 3f, 1f, 66f, 0f, 3f, 68f, 3f, 2f], x);
+        Assert.Equal([70f, 3f, 2f], y);
+    }
 }
