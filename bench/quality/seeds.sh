@@ -16,7 +16,8 @@ runs = [json.load(open(p)) for p in sorted(glob.glob(sys.argv[1] + '/*.json'))]
 def col(f): return [f(d) for d in runs]
 rows = {'JSD step': col(lambda d: d['jsd']['step']), 'JSD duration': col(lambda d: d['jsd']['duration']),
         'JSD pitch class': col(lambda d: d['jsd']['pitch_class']), 'zero steps': col(lambda d: d['generated']['zero_step_share']),
-        'notes/s': col(lambda d: d['generated']['notes_per_second']), 'longest run': col(lambda d: d['generated']['longest_pitch_run'])}
+        'notes/s': col(lambda d: d['generated']['notes_per_second']), 'longest run': col(lambda d: d['generated']['longest_pitch_run']),
+        'real: JSD dur': col(lambda d: d['jsd_real_continuations']['duration']), 'real: JSD pc': col(lambda d: d['jsd_real_continuations']['pitch_class'])}
 h = runs[0]['heldout']
 print(f"{sys.argv[2]} over {len(runs)} eval seeds (held-out: zero steps {h['zero_step_share']:.2f}, notes/s {h['notes_per_second']:.1f}, longest run {h['longest_pitch_run']})")
 for k, v in rows.items():
