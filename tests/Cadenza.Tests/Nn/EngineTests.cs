@@ -123,4 +123,39 @@ public class EngineTests
             for (int i = 0; i < c.Length; i++) Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{m}x{n}x{k} at {i}");
         }
     }
+
+    [Fact]
+    public void Gemm_RowsGiveTheSameBits_WhicheverKernelTakesThem_AndTransposedAMatches()
+    {
+        // 13 rows: one 8-row tile, one 4-row tile, one row alone; k = 300 spans two k passes. Each row computed on its
+        // own (the matrix-vector kernel) must give the same bits: every element sums over k in the same order.
+        const int m = 13, n = 96, k = 300;
+        var rng = new Rng(11);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextNormal()).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextNormal()).ToArray();
+        float[] c0 = Enumerable.Range(0, m * n).Select(_ => (float)rng.NextNormal()).ToArray();
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[] whole = (float[])c0.Clone();
+            Gemm.Multiply(a, k, b, n, whole, n, m, n, k, accumulate);
+            for (int i = 0; i < m; i++)
+            {
+                float[] row = c0.AsSpan(i * n, n).ToArray();
+                Gemm.Multiply(a.AsSpan(i * k, k), k, b, n, row, n, 1, n, k, accumulate);
+                Assert.Equal(row, whole.AsSpan(i * n, n).ToArray());
+                for (int j = 0; j < n; j += 17)
+                {
+                    double sum = accumulate ? c0[i * n + j] : 0;
+                    for (int p = 0; p < k; p++) sum += (double)a[i * k + p] * b[p * n + j];
+                    Assert.True(Math.Abs(whole[i * n + j] - sum) <= 1e-4 * (1 + Math.Abs(sum)), $"row {i}, column {j}");
+                }
+            }
+            // the same product from Aᵀ stored as [k × m] (the weight gradients' shape): the same bits again
+            float[] at = new float[k * m];
+            for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
+            float[] viaT = (float[])c0.Clone();
+            Gemm.MultiplyTransposedA(at, m, b, n, viaT, n, m, n, k, accumulate);
+            Assert.Equal(whole, viaT);
+        }
+    }
 }
