@@ -27,8 +27,20 @@ public static class StoredTraining
     /// <exception cref="TrainingException">Too little music, or a resume without a model.</exception>
     public static PreparedTraining Prepare(TrainRequest request, IProgress<int>? progress = null)
     {
+        var (config, read) = TrainJob.Start(request);   // the settings checked before the folder is touched
+        // the stores are written into the model folder: a second run must not rewrite them under this one's map
+        FolderLock held = FolderLock.Acquire(request.Output, "cadenza train");
+        try { return Prepare(request, config, read, held, progress); }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    private static PreparedTraining Prepare(TrainRequest request, ModelConfig config, CorpusOptions read, FolderLock held, IProgress<int>? progress)
+    {
         TrainingConfig t = request.Training;
-        var (config, read) = TrainJob.Start(request);
         CorpusOptions corpus = read with { Streamed = true };   // the store replaces the note cache, which would hold every piece
         string folder = StoreFolder(request.Output);
         string trainPath = Path.Combine(folder, "train.notes"), validationPath = Path.Combine(folder, "validation.notes");
@@ -72,7 +84,7 @@ public static class StoredTraining
             ["trainPieces"] = trainStore.Pieces, ["validationPieces"] = validationStore.Pieces,
             ["trainNotes"] = trainStore.Notes, ["validationNotes"] = validationStore.Notes,
         };
-        return new PreparedTraining(request, model, summary, [], [], trainWindows, validationWindows, section, method) { Stores = [trainStore, validationStore] };
+        return new PreparedTraining(request, model, summary, [], [], trainWindows, validationWindows, section, method) { Stores = [trainStore, validationStore], Lock = held };
     }
 
     // the validation side of a piece: a draw from its name and the seed, the same on every run

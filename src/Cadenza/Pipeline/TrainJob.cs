@@ -51,6 +51,9 @@ public sealed record PreparedTraining(
 {
     /// <summary>Note stores the windows read from (training with <see cref="TrainRequest.Store"/>), closed when the run ends.</summary>
     public IReadOnlyList<IDisposable> Stores { get; init; } = [];
+
+    /// <summary>The model folder's lock when preparing already wrote into the folder (the note stores); <see cref="TrainJob.Run"/> keeps it and releases it.</summary>
+    public FolderLock? Lock { get; init; }
 }
 
 /// <summary>The train job: corpus → split → windows → <see cref="Trainer"/> → model folder with history, loss.png and checkpoint.</summary>
@@ -149,7 +152,7 @@ public static class TrainJob
     {
         string folder = p.Request.Output;
         // one writer per model folder: a second run would interleave its epochs with this one's
-        using FolderLock held = FolderLock.Acquire(folder, "cadenza train");
+        using FolderLock held = p.Lock ?? FolderLock.Acquire(folder, "cadenza train");
         AtomicFile.RemoveStaleTemporaries(folder);   // a killed run may have left one; its target file is intact
         string[] heads = p.Model.Config.Heads.Select(h => h.Name).ToArray();
         var sections = new Dictionary<string, JsonNode?>

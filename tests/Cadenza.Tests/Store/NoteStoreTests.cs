@@ -112,6 +112,28 @@ public class NoteStoreTests
     }
 
     [Fact]
+    public void TrainJob_Store_HoldsTheFolderLock_FromWritingTheStores_ToTheEndOfTheRun()
+    {
+        using var dir = new TempDir();
+        TrainRequest request = new()
+        {
+            Source = Paths.Demo, Output = dir.File("m"), Model = ModelConfig.Cadenza with { LstmUnits = [8] }, Store = true,
+            Training = TrainingConfig.Preset("cadenza") with { Epochs = 1, Patience = 0, Threads = 1, Validation = 0.2 },
+            Corpus = CorpusOptions.Default with { UseCache = false },
+        };
+        PreparedTraining first = TrainJob.Prepare(request);
+        string trainNotes = Path.Combine(StoredTraining.StoreFolder(dir.File("m")), "train.notes");
+        byte[] written = File.ReadAllBytes(trainNotes);
+        // a second run into the folder is refused before it rewrites the stores the first one has mapped
+        var refused = Assert.Throws<FolderLockedException>(() => TrainJob.Prepare(request with { Training = request.Training with { Seed = 7 } }));
+        Assert.Contains(dir.File("m"), refused.Message);
+        Assert.Equal(written, File.ReadAllBytes(trainNotes));
+        Assert.Single(TrainJob.Run(first).History);
+        // the run released it: the folder can be resumed into
+        TrainJob.Run(TrainJob.Prepare(request with { Resume = true, Training = request.Training with { Epochs = 2 } }));
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void TrainJob_Store_TrainsFromDisk_ResumesToTheSameBits_EvaluatesOnItsValidationStore()
     {
