@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Cadenza.Common;
 using Cadenza.Model;
@@ -21,13 +22,17 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
 {
     private const int MaxDepth = 4;   // out/demo/model is depth 2; deeper trees are not where models are kept
 
+    // what each folder was found to be, with the sizes and times of the files it was read from: the page asks for the
+    // list often, and describing a model means loading (and so checking) its weights
+    private readonly ConcurrentDictionary<string, (Stamp Files, CatalogModel? Model)> _described = new();
+
     /// <summary>Every model folder under the roots, by id.</summary>
     public IReadOnlyList<CatalogModel> List()
     {
         var models = new List<CatalogModel>();
         foreach (string root in roots.Where(Directory.Exists))
             foreach (string folder in Folders(root, 0))
-                if (Describe(Id(root, folder), folder) is { } m) models.Add(m);
+                if (Cached(Id(root, folder), folder) is { } m) models.Add(m);
         return models.OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
     }
 
@@ -58,6 +63,32 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
         foreach (string child in children)
             foreach (string found in Folders(child, depth + 1)) yield return found;
+    }
+
+    /// <summary>The length and last write of the files a description is read from (0 and MinValue for a missing one).</summary>
+    private readonly record struct Stamp(long Config, DateTime ConfigWritten, long Weights, DateTime WeightsWritten, long History, DateTime HistoryWritten)
+    {
+        public static Stamp? Of(string folder)
+        {
+            try
+            {
+                FileInfo c = new(Path.Combine(folder, ModelStore.ConfigFile)), w = new(Path.Combine(folder, ModelStore.WeightsFile)), h = new(Path.Combine(folder, "history.json"));
+                static (long, DateTime) Of(FileInfo f) => f.Exists ? (f.Length, f.LastWriteTimeUtc) : (0, DateTime.MinValue);
+                var ((cl, ct), (wl, wt), (hl, ht)) = (Of(c), Of(w), Of(h));
+                return new Stamp(cl, ct, wl, wt, hl, ht);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        }
+    }
+
+    private CatalogModel? Cached(string id, string folder)
+    {
+        Stamp? now = Stamp.Of(folder);
+        if (now is { } stamp && _described.TryGetValue(id, out var known) && known.Files == stamp) return known.Model;
+        CatalogModel? model = Describe(id, folder);
+        // a description is reused only while none of its files has changed; a folder that could not be stamped is read every time
+        if (now is { } taken && Stamp.Of(folder) == taken) _described[id] = (taken, model);
+        return model;
     }
 
     private static CatalogModel? Describe(string id, string folder)
