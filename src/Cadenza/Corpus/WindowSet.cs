@@ -17,6 +17,7 @@ public sealed class WindowSet : IWindowSource
     private readonly float[][] _features;   // per piece [n × Width]: the features, raw (pitch, step, duration by default)
     private readonly int[] _piece;          // window → piece
     private readonly int[] _start;          // window → first note
+    private readonly WindowColumns _columns;
 
     /// <summary>Builds the windows of <paramref name="pieces"/> (each sorted by start).</summary>
     /// <param name="features">The note features per window row, in order (see <see cref="NoteFeatures.Known"/>);
@@ -28,6 +29,7 @@ public sealed class WindowSet : IWindowSource
         SequenceLength = sequenceLength;
         Features = features?.ToArray() ?? NoteFeatures.Names;
         _features = pieces.Select(p => NoteFeatures.ToFeatures(p, Features, instruments)).ToArray();
+        _columns = new WindowColumns(Features, instruments);
         long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength));
         if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
         _piece = new int[count];
@@ -79,24 +81,31 @@ public sealed class WindowSet : IWindowSource
     {
         int width = Width, t = SequenceLength, stride = labelColumns.Length;
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
-        var columns = new WindowColumns(Features);
         for (int b = 0; b < windows.Length; b++)
         {
             int w = windows[b];
-            EncodeWindow(_features[_piece[w]].AsSpan(_start[w] * width, (t + 1) * width), width, columns, inputs.Slice(b * t * width, t * width),
+            EncodeWindow(_features[_piece[w]].AsSpan(_start[w] * width, (t + 1) * width), width, _columns, inputs.Slice(b * t * width, t * width),
                          labels.Slice(b * stride, stride), inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b],
                          stretch.IsEmpty ? 1f : stretch[b], articulation.IsEmpty ? 1f : articulation[b]);
         }
     }
 
-    /// <summary>Where the features augmentation moves sit in a note row (−1 when absent): pitch, step and duration.</summary>
-    internal readonly record struct WindowColumns(int Pitch, int Step, int Duration)
+    /// <summary>
+    /// Where the features augmentation moves sit in a note row (−1 when absent): pitch, step and duration; and the
+    /// instrument column with the drum kit's class, whose notes transposition leaves alone (their pitch names a drum).
+    /// </summary>
+    internal readonly record struct WindowColumns(int Pitch, int Step, int Duration, int Instrument = -1, int Drums = -1)
     {
-        public WindowColumns(string[] features) : this(Array.IndexOf(features, "pitch"), Array.IndexOf(features, "step"), Array.IndexOf(features, "duration")) { }
+        public WindowColumns(string[] features, InstrumentVocabulary? instruments = null)
+            : this(Array.IndexOf(features, "pitch"), Array.IndexOf(features, "step"), Array.IndexOf(features, "duration"),
+                   Array.IndexOf(features, "instrument"), instruments?.Drums ?? -1) { }
 
         /// <summary>The factor column <paramref name="column"/> is multiplied by: the tempo for both times, the articulation for durations too.</summary>
         public float Scale(int column, float stretch, float articulation) =>
             column == Step ? stretch : column == Duration ? stretch * articulation : 1f;
+
+        /// <summary>Whether the raw note row starting at <paramref name="row"/> is a drum note (its pitch does not move).</summary>
+        public bool IsDrum(ReadOnlySpan<float> notes, int row) => Drums >= 0 && Instrument >= 0 && notes[row + Instrument] == Drums;
     }
 
     /// <summary>
@@ -110,7 +119,7 @@ public sealed class WindowSet : IWindowSource
                                       float articulation = 1f)
     {
         int pitch = columns.Pitch;
-        int shift = pitch < 0 ? 0 : ClampShift(notes, width, pitch, wanted);
+        int shift = pitch < 0 ? 0 : ClampShift(notes, width, columns, wanted);
         notes[..x.Length].CopyTo(x);
         for (int j = 0; j < width; j++)
         {
@@ -118,31 +127,35 @@ public sealed class WindowSet : IWindowSource
             float add = j == pitch ? shift : 0f;
             float times = columns.Scale(j, stretch, articulation);
             if (e.Edges is null && e.Scale == 1f && add == 0f && times == 1f) continue;
-            for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] * times + add);
+            for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] * times + (add != 0f && columns.IsDrum(notes, i - j) ? 0f : add));
         }
         ReadOnlySpan<float> next = notes.Slice(x.Length, width);
         for (int c = 0; c < label.Length; c++)
         {
             int j = labelColumns[c];
-            label[c] = labelEncodings[c].Encode(next[j] * columns.Scale(j, stretch, articulation) + (j == pitch ? shift : 0f));
+            label[c] = labelEncodings[c].Encode(next[j] * columns.Scale(j, stretch, articulation) + (j == pitch && !columns.IsDrum(notes, x.Length) ? shift : 0f));
         }
     }
 
     /// <summary>
     /// The shift of at most |<paramref name="wanted"/>| semitones, in its direction, that keeps every pitch of
-    /// window <paramref name="index"/> (and its label) inside 0..127.
+    /// window <paramref name="index"/> (and its label) inside 0..127; drum notes do not move and do not count.
     /// </summary>
-    public int Transposable(int index, int wanted)
-    {
-        int pitch = Array.IndexOf(Features, "pitch");
-        return pitch < 0 ? 0 : ClampShift(_features[_piece[index]].AsSpan(_start[index] * Width, (SequenceLength + 1) * Width), Width, pitch, wanted);
-    }
+    public int Transposable(int index, int wanted) =>
+        _columns.Pitch < 0 ? 0 : ClampShift(_features[_piece[index]].AsSpan(_start[index] * Width, (SequenceLength + 1) * Width), Width, _columns, wanted);
 
-    internal static int ClampShift(ReadOnlySpan<float> notes, int width, int pitch, int wanted)
+    internal static int ClampShift(ReadOnlySpan<float> notes, int width, WindowColumns columns, int wanted)
     {
         if (wanted == 0) return 0;
         float lo = float.MaxValue, hi = float.MinValue;
-        for (int i = pitch; i < notes.Length; i += width) { lo = MathF.Min(lo, notes[i]); hi = MathF.Max(hi, notes[i]); }
+        for (int row = 0; row < notes.Length; row += width)
+        {
+            if (columns.IsDrum(notes, row)) continue;
+            float p = notes[row + columns.Pitch];
+            lo = MathF.Min(lo, p);
+            hi = MathF.Max(hi, p);
+        }
+        if (lo > hi) return 0;   // drums only: nothing to move
         return wanted > 0 ? Math.Min(wanted, (int)(127 - hi)) : Math.Max(wanted, -(int)lo);
     }
 }

@@ -56,6 +56,9 @@ public sealed class InstrumentVocabulary
     /// <summary>Index of the "other" class.</summary>
     public int Other { get; }
 
+    /// <summary>The drum kit's class, or −1 when the vocabulary has none (a drum note's pitch is then its drum, not a pitch).</summary>
+    public int Drums => _drums;
+
     /// <summary>True when classes are voices rather than programs.</summary>
     public bool ByVoice { get; }
 

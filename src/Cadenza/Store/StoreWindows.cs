@@ -71,7 +71,7 @@ public sealed class StoreWindows : IWindowSource
     {
         int width = Features.Length, t = SequenceLength, stride = labelColumns.Length;
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
-        var columns = new WindowSet.WindowColumns(Features);
+        var columns = new WindowSet.WindowColumns(Features, _instruments);
         for (int b = 0; b < windows.Length; b++)
         {
             var (piece, start) = Locate(windows[b]);

@@ -1,5 +1,6 @@
 using Cadenza.Common;
 using Cadenza.Corpus;
+using Cadenza.Instruments;
 using Cadenza.Notes;
 
 namespace Cadenza.Tests.Training;
@@ -145,5 +146,25 @@ public class WindowSetTests
         set.Fill([1], x, y, encodings, [0, 1, 2], encodings, default, [2f], [0.5f]);
         Assert.Equal([64f, 3f, 1f, 66f, 0f, 3f, 68f, 3f, 2f], x);
         Assert.Equal([70f, 3f, 2f], y);
+    }
+
+    [Fact]
+    public void Fill_Transpose_LeavesDrumNotesWhereTheyAre_AndClampsOnThePitchedNotesAlone()
+    {
+        // piano (program 0) up to 120 and a drum kit note at 126 (its pitch names a drum); the label is a drum note
+        Note[] notes = [new(60, 0, 0.5), new(120, 0.5, 1), new(126, 0.5, 0.6, isDrum: true), new(64, 1, 1.5), new(38, 1.5, 1.6, isDrum: true)];
+        var vocabulary = new InstrumentVocabulary(InstrumentVocabulary.Build([notes]));
+        int drums = vocabulary.Drums, piano = vocabulary.ClassOf(notes[0]);
+        Assert.True(drums >= 0);
+        var set = new WindowSet([notes], sequenceLength: 3, ["pitch", "instrument"], vocabulary);
+        Assert.Equal(7, set.Transposable(1, 10));   // 127 − 120: the drum at 126 does not hold the shift at 1
+        var x = new float[6];
+        var y = new float[2];
+        set.Fill([1], x, y, [FeatureEncoding.Identity, FeatureEncoding.Identity], [0, 1], [FeatureEncoding.Identity, FeatureEncoding.Identity], [10]);
+        Assert.Equal([127f, piano, 126f, drums, 71f, piano], x);
+        Assert.Equal([38f, drums], y);
+        // downwards, the drum's 38 does not count either: the piano's lowest (64) allows the whole −12
+        set.Fill([1], x, y, [FeatureEncoding.Identity, FeatureEncoding.Identity], [0, 1], [FeatureEncoding.Identity, FeatureEncoding.Identity], [-12]);
+        Assert.Equal([108f, piano, 126f, drums, 52f, piano], x);
     }
 }
