@@ -73,8 +73,8 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
             try
             {
                 FileInfo c = new(Path.Combine(folder, ModelStore.ConfigFile)), w = new(Path.Combine(folder, ModelStore.WeightsFile)), h = new(Path.Combine(folder, "history.json"));
-                static (long, DateTime) Of(FileInfo f) => f.Exists ? (f.Length, f.LastWriteTimeUtc) : (0, DateTime.MinValue);
-                var ((cl, ct), (wl, wt), (hl, ht)) = (Of(c), Of(w), Of(h));
+                static (long, DateTime) Seen(FileInfo f) => f.Exists ? (f.Length, f.LastWriteTimeUtc) : (0, DateTime.MinValue);
+                var ((cl, ct), (wl, wt), (hl, ht)) = (Seen(c), Seen(w), Seen(h));
                 return new Stamp(cl, ct, wl, wt, hl, ht);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
