@@ -22,6 +22,7 @@ public sealed class StoreWindows : IWindowSource
     private readonly long[] _windowsBefore;   // [pieces + 1] windows of the pieces before each
     private readonly int[] _kinds;             // per feature: its index in NoteFeatures.Known
     private readonly InstrumentVocabulary? _instruments;
+    private readonly WindowSet.WindowColumns _columns;
     private readonly float[] _rows;           // [(T + 1) × F] one window's raw rows, decoded
 
     /// <summary>The windows of <paramref name="store"/> for a model reading <paramref name="features"/>.</summary>
@@ -33,6 +34,7 @@ public sealed class StoreWindows : IWindowSource
         Features = features.ToArray();
         _kinds = NoteFeatures.Kinds(Features, instruments);
         _instruments = instruments;
+        _columns = new WindowSet.WindowColumns(Features, instruments);
         _windowsBefore = new long[store.Pieces + 1];
         for (int p = 0; p < store.Pieces; p++) _windowsBefore[p + 1] = _windowsBefore[p] + Math.Max(0, store.Length(p) - sequenceLength);
         if (_windowsBefore[^1] > int.MaxValue) throw new CorpusException($"{store.Path}: {_windowsBefore[^1]} windows are more than one run can index; train on a part of the store");
@@ -71,7 +73,6 @@ public sealed class StoreWindows : IWindowSource
     {
         int width = Features.Length, t = SequenceLength, stride = labelColumns.Length;
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
-        var columns = new WindowSet.WindowColumns(Features, _instruments);
         for (int b = 0; b < windows.Length; b++)
         {
             var (piece, start) = Locate(windows[b]);
@@ -83,7 +84,7 @@ public sealed class StoreWindows : IWindowSource
                 Span<float> row = _rows.AsSpan(i * width, width);
                 for (int j = 0; j < width; j++) row[j] = NoteFeatures.Value(_kinds[j], n, stored.Step, _instruments);
             }
-            WindowSet.EncodeWindow(_rows, width, columns, inputs.Slice(b * t * width, t * width), labels.Slice(b * stride, stride),
+            WindowSet.EncodeWindow(_rows, width, _columns, inputs.Slice(b * t * width, t * width), labels.Slice(b * stride, stride),
                                    inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b], stretch.IsEmpty ? 1f : stretch[b],
                                    articulation.IsEmpty ? 1f : articulation[b]);
         }

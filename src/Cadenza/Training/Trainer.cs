@@ -157,9 +157,9 @@ public sealed class Trainer
                     augment.Reseed(BatchSeed(AugmentSalt, epoch, b));
                     for (int i = 0; i < shifts.Length; i++) shifts[i] = augment.NextInt(2 * _config.Transpose + 1) - _config.Transpose;
                     // drawn after the shifts, so adding a stretch leaves each window's transposition as it was
-                    for (int i = 0; i < stretches.Length; i++) stretches[i] = (float)Math.Exp((2 * augment.NextDouble() - 1) * logStretch);
+                    LogUniform(augment, stretches, logStretch);
                     // and the articulations after both, for the same reason
-                    for (int i = 0; i < articulations.Length; i++) articulations[i] = (float)Math.Exp((2 * augment.NextDouble() - 1) * logArticulation);
+                    LogUniform(augment, articulations, logArticulation);
                 }
                 Span<int> batchWindows = blocks is null ? permutation.AsSpan(b * batchSize, batchSize) : permutation;
                 blocks?.Take(b * batchSize, batchWindows);
@@ -211,6 +211,12 @@ public sealed class Trainer
         RestoreBest(best, weights, bestEpoch);
         _saveModel(_model, history);
         return new TrainingResult(history, bestEpoch, bestLoss, monitor, stoppedEarly, false);
+    }
+
+    // the augmentations' scale factors: draws log-uniform in [e^−logHalfWidth, e^logHalfWidth]
+    private static void LogUniform(Rng rng, Span<float> factors, double logHalfWidth)
+    {
+        for (int i = 0; i < factors.Length; i++) factors[i] = (float)Math.Exp((2 * rng.NextDouble() - 1) * logHalfWidth);
     }
 
     // a stream of its own for each batch of each epoch, so a resumed run draws what the uninterrupted one drew

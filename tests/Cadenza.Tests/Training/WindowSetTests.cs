@@ -104,14 +104,21 @@ public class WindowSetTests
         Assert.Equal(64f + 57f, x[0]);
     }
 
+    /// <summary>
+    /// Window 1 of five notes: steps 0.5, 0, 0.5 and durations 0.25, 1.25, 0.5; label step 1.0, duration 0.5; times in
+    /// the bins [&lt;0.001, &lt;0.3, &lt;1, ≥1], pitch as it is.
+    /// </summary>
+    private static (WindowSet Set, FeatureEncoding[] Encodings) TimedWindow()
+    {
+        Note[] notes = [new(62, 0, 0.1), new(64, 0.5, 0.75), new(66, 0.5, 1.75), new(68, 1.0, 1.5), new(70, 2.0, 2.5)];
+        var time = new FeatureEncoding(1f, [0.001, 0.3, 1.0]);
+        return (new WindowSet([notes], sequenceLength: 3), [FeatureEncoding.Identity, time, time]);
+    }
+
     [Fact]
     public void Fill_Stretch_ScalesStepsAndDurations_OfInputsAndLabel_AndKeepsChords()
     {
-        // window 1: steps 0.5, 0, 0.5 and durations 0.25, 1.25, 0.5; label step 1.0, duration 0.5; bins [<0.001, <0.3, <1, ≥1]
-        Note[] notes = [new(62, 0, 0.1), new(64, 0.5, 0.75), new(66, 0.5, 1.75), new(68, 1.0, 1.5), new(70, 2.0, 2.5)];
-        var set = new WindowSet([notes], sequenceLength: 3);
-        var time = new FeatureEncoding(1f, [0.001, 0.3, 1.0]);
-        FeatureEncoding[] encodings = [FeatureEncoding.Identity, time, time];
+        var (set, encodings) = TimedWindow();
         var x = new float[9];
         var y = new float[3];
         // half the tempo's times: steps 0.25, 0, 0.25, durations 0.125, 0.625, 0.25; label 0.5, 0.25
@@ -131,11 +138,7 @@ public class WindowSetTests
     [Fact]
     public void Fill_Articulation_ScalesDurationsAlone_OfInputsAndLabel_OnTopOfTheStretch()
     {
-        // the window of the stretch test: steps 0.5, 0, 0.5, durations 0.25, 1.25, 0.5; label step 1.0, duration 0.5
-        Note[] notes = [new(62, 0, 0.1), new(64, 0.5, 0.75), new(66, 0.5, 1.75), new(68, 1.0, 1.5), new(70, 2.0, 2.5)];
-        var set = new WindowSet([notes], sequenceLength: 3);
-        var time = new FeatureEncoding(1f, [0.001, 0.3, 1.0]);
-        FeatureEncoding[] encodings = [FeatureEncoding.Identity, time, time];
+        var (set, encodings) = TimedWindow();
         var x = new float[9];
         var y = new float[3];
         // staccato: durations halved to 0.125, 0.625, 0.25 (label 0.25), steps as they were
