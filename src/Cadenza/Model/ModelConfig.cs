@@ -95,6 +95,9 @@ public sealed record ModelConfig
     /// <summary>Notes in one input window.</summary>
     public int SequenceLength { get; init; } = 25;
 
+    /// <summary>The longest window a model may read: past it the per-window buffers of training would run to gigabytes.</summary>
+    public const int MaxSequenceLength = 1000;
+
     /// <summary>Input columns per note, in order; each is a note feature (pitch, step, duration, velocity).</summary>
     public string[] Features { get; init; } = ["pitch", "step", "duration"];
 
@@ -329,7 +332,7 @@ public sealed record ModelConfig
         // a config.json may say null where a list belongs: refused here, not by the first code that reads it
         if (Features is null || LstmUnits is null || Heads is null || Heads.Any(h => h is null || h.Name is null) || Features.Any(f => f is null))
             throw new ModelFormatException(source, "features, lstmUnits and heads (each with a name) must be given, not null");
-        if (SequenceLength < 1) throw new ModelFormatException(source, $"sequence length {SequenceLength} must be at least 1");
+        if (SequenceLength is < 1 or > MaxSequenceLength) throw new ModelFormatException(source, $"sequence length {SequenceLength} must be in 1..{MaxSequenceLength}");
         if (Features.Length == 0) throw new ModelFormatException(source, "no input features");
         if (LstmUnits.Length == 0 || LstmUnits.Any(u => u < 1)) throw new ModelFormatException(source, "LSTM units must be a non-empty list of positive sizes");
         if (Heads.Length == 0) throw new ModelFormatException(source, "no output heads");

@@ -104,6 +104,23 @@ public class CliErrorTests
     }
 
     [Fact]
+    public void Train_WindowOutOfRange()
+    {
+        using var dir = new TempDir();
+        AssertOneLineError(["train", Paths.Demo, "--out", dir.File("m"), "--window", "0"], "sequence length 0 must be in 1..", dir.File("m"));
+    }
+
+    [Fact]
+    public void Train_WindowLongerThanEveryPiece_SaysWhatWouldKeepThem()
+    {
+        // the 128-note piece cannot fill a 200-note window and its label; the error names the way out
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("short"));
+        File.Copy(Path.Combine(Paths.Demo, "BoosterMusic_02-LavendersBlue.mid"), dir.File("short/a.mid"));
+        AssertOneLineError(["train", dir.File("short"), "--out", dir.File("m"), "--window", "200"], "1 too short or drums only; a smaller --window keeps shorter pieces", dir.File("m"));
+    }
+
+    [Fact]
     public void Render_MissingMidi()
     {
         using var dir = new TempDir();

@@ -221,6 +221,22 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Settings_WindowOption_SetsTheSequenceLength_AfterTheConfigFile_WithinItsBounds()
+    {
+        // `train --window N` arrives as the model patch {"sequenceLength": N}; it wins over the file and is bounded
+        using var dir = new TempDir();
+        string file = dir.File("cfg.json");
+        File.WriteAllText(file, """{"model": {"sequenceLength": 10}}""");
+        Assert.Equal(10, TrainSettings.Resolve(dir.File("m"), false, file, null).Model.SequenceLength);
+        Assert.Equal(50, TrainSettings.Resolve(dir.File("m"), false, file, null, modelOptions: new JsonObject { ["sequenceLength"] = 50 }).Model.SequenceLength);
+        foreach (int bad in new[] { 0, ModelConfig.MaxSequenceLength + 1 })
+        {
+            var e = Assert.Throws<ModelFormatException>(() => TrainSettings.Resolve(dir.File("m"), false, null, null, modelOptions: new JsonObject { ["sequenceLength"] = bad }));
+            Assert.Contains($"sequence length {bad}", e.Message);
+        }
+    }
+
+    [Fact]
     public void Settings_PaperModelConfigJson_ReusedWithoutPreset_IsThePaperModel()
     {
         // a model's config.json names every architecture key, so reusing it gives that model whatever the preset
