@@ -6,7 +6,7 @@ namespace Cadenza.Nn;
 /// <summary>Single-precision matrix products for the engine's hot paths: C = A·B (+ C), row-major, with leading dimensions.</summary>
 /// <remarks>
 /// A register-blocked micro-kernel: 8 rows of A × 32 columns of B in sixteen 512-bit accumulators where AVX-512 runs
-/// (then 4 × 32 in eight for the rows left; 4 × 16 in 256-bit ones elsewhere), one FMA per loaded B vector and broadcast A value; every output element sums over k in the same order, so results do not
+/// (then 4 × 32 in eight for the rows left; 6 × 16 in twelve 256-bit ones elsewhere, then 4 × 16), one FMA per loaded B vector and broadcast A value; every output element sums over k in the same order, so results do not
 /// depend on how work is split across threads. A is read through a row and a column stride, so Aᵀ·B (the weight
 /// gradients) needs no transposed copy; Bᵀ is made with <see cref="Transpose"/>, as the kernel loads rows of B as vectors.
 /// </remarks>
@@ -91,12 +91,62 @@ internal static unsafe class Gemm
                 for (int j = j512; j < jFull; j += NR)
                 {
                     int i = 0;
+                    for (; i + 6 <= m; i += 6) Kernel6x16(ak + i * rs, rs, cs, bk + j, ldb, pc + i * ldc + j, ldc, kc, acc);
                     for (; i + MR <= m; i += MR) Kernel4x16(ak + i * rs, rs, cs, bk + j, ldb, pc + i * ldc + j, ldc, kc, acc);
                     for (; i < m; i++) Kernel1x16(ak + i * rs, cs, bk + j, ldb, pc + i * ldc + j, kc, acc);
                 }
             }
             if (jFull < n) Tail(pa, rs, cs, pb, ldb, pc, ldc, m, jFull, n, k, accumulate);
         }
+    }
+
+    /// <summary>
+    /// 6 rows × 16 columns in twelve 256-bit accumulators, for machines without AVX-512: twelve independent FMA chains
+    /// cover the FMA latency that <see cref="Kernel4x16"/>'s eight leave exposed, and each loaded B vector feeds six
+    /// FMAs. The same sums in the same order, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(float* a, int rs, int cs, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        float* c3 = c + 3 * ldc;
+        if (accumulate)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
+            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + 8);
+            c20 = Vector256.Load(c + 2 * ldc); c21 = Vector256.Load(c + 2 * ldc + 8);
+            c30 = Vector256.Load(c3); c31 = Vector256.Load(c3 + 8);
+            c40 = Vector256.Load(c3 + ldc); c41 = Vector256.Load(c3 + ldc + 8);
+            c50 = Vector256.Load(c3 + 2 * ldc); c51 = Vector256.Load(c3 + 2 * ldc + 8);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+        }
+        float* ap = a;
+        for (int p = 0; p < k; p++, ap += cs)
+        {
+            float* bp = b + (long)p * ldb;
+            Vector256<float> b0 = Vector256.Load(bp), b1 = Vector256.Load(bp + 8);
+            Vector256<float> x = Vector256.Create(ap[0]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(ap[rs]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(ap[2 * rs]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(ap[3 * rs]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(ap[4 * rs]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(ap[5 * rs]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+        }
+        c00.Store(c); c01.Store(c + 8);
+        c10.Store(c + ldc); c11.Store(c + ldc + 8);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
+        c30.Store(c3); c31.Store(c3 + 8);
+        c40.Store(c3 + ldc); c41.Store(c3 + ldc + 8);
+        c50.Store(c3 + 2 * ldc); c51.Store(c3 + 2 * ldc + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
