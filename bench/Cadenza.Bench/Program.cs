@@ -58,6 +58,15 @@ internal static class Program
                                 Cadenza.Nn.Gemm.Multiply(bigA.AsSpan(oa), 131, bigB.AsSpan(ob), 512, bigC.AsSpan(oc), 512, 64, 512, 131, true);
                         }, 64, "window");
                     }
+                    // the same product on B packed into eight contiguous 64-column panels (as generation packs the LSTM)
+                    var panels = GC.AllocateArray<float>(131 * 512 + 16, pinned: true);
+                    int op = Off((float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref panels[0]), 0), oa0 = Off(pa, 0), oc0 = Off(pc, 0);
+                    Time("25 × [64×131]·[131×512], B in 64-column panels", () =>
+                    {
+                        for (int t = 0; t < 25; t++)
+                            for (int panel = 0; panel < 8; panel++)
+                                Cadenza.Nn.Gemm.Multiply(bigA.AsSpan(oa0), 131, panels.AsSpan(op + panel * 131 * 64, 131 * 64), 64, bigC.AsSpan(oc0 + panel * 64), 512, 64, 64, 131, true);
+                    }, 64, "window");
                 }
             }
             return 0;
