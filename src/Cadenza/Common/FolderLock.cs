@@ -12,7 +12,7 @@ public sealed class FolderLockedException(string message) : IOException(message)
 /// disappears when the holder dies however it dies, so a stale lock left by a killed run is simply taken over, and
 /// two processes racing for a stale lock cannot both win, as they could by reading and rewriting a process id. The
 /// range lies past the text, so that the holder's line stays readable for the message. (On macOS, where .NET has no
-/// byte-range locks, only the in-process table applies.) The file is emptied, not
+/// byte-range locks, or on a filesystem that refuses them with ENOLCK, only the in-process table applies.) The file is emptied, not
 /// deleted, on release: deleting it would let a process that opened it just before lock a file no one else sees.
 /// Byte-range locks belong to the process, so holders inside one process (two trainings started by one server)
 /// are kept apart by a table of the folders this process holds.
@@ -60,6 +60,11 @@ public sealed class FolderLock : IDisposable
                 {
                     if (!OperatingSystem.IsMacOS()) file.Lock(LockedByte, 1);
                 }
+                catch (IOException e) when (LocksUnavailable(e))
+                {
+                    // the filesystem keeps no byte-range locks (NFS without a lock daemon): as on macOS, only the
+                    // table below keeps writers apart; refusing would make the folder unusable, not safer
+                }
                 catch (IOException)
                 {
                     throw Locked(folder, ReadHolder(file));
@@ -78,6 +83,9 @@ public sealed class FolderLock : IDisposable
             }
         }
     }
+
+    /// <summary>Whether a failed lock means the filesystem cannot lock at all (Linux's ENOLCK, 37), not that another process holds it.</summary>
+    internal static bool LocksUnavailable(IOException e) => OperatingSystem.IsLinux() && e.HResult == 37;
 
     private static FolderLockedException Locked(string folder, string holder) =>
         new($"{folder}: in use by {(holder.Length > 0 ? holder : "another process")}; wait for it to finish, or stop it (Ctrl+C keeps its checkpoint)");

@@ -25,6 +25,16 @@ public class ModelFolderTests
     }
 
     [Fact]
+    public void LockFailure_OnlyEnolckMeansTheFilesystemCannotLock()
+    {
+        // .NET reports a failed fcntl lock as an IOException whose HResult is the errno: a lock held elsewhere is
+        // EAGAIN (11) or EACCES (13) and stays "in use"; ENOLCK (37, NFS without a lock daemon) is not a holder
+        Assert.Equal(OperatingSystem.IsLinux(), FolderLock.LocksUnavailable(new IOException("no locks available", 37)));
+        Assert.False(FolderLock.LocksUnavailable(new IOException("in use", 11)));
+        Assert.False(FolderLock.LocksUnavailable(new IOException("in use", 13)));
+    }
+
+    [Fact]
     public void Acquire_TheSameFolderByASymlink_IsTheSameLock()
     {
         using var dir = new TempDir();
