@@ -106,7 +106,7 @@ internal static class TrainCommand
         PreparedTraining prepared = Ui.Reading("reading the corpus", null, p => TrainJob.Prepare(request, p));
         Ui.WarnPieces(prepared.Corpus);
         if (prepared.Corpus.UnusableCount > 0)
-            Ui.Warning($"{Ui.N(prepared.Corpus.UnusableCount)} of {Ui.N(prepared.Corpus.Files)} pieces left out: drums only, or fewer than the {prepared.Model.Config.SequenceLength + 1} notes a window and its label need (a smaller --window keeps shorter pieces)");
+            Ui.Warning($"{Ui.N(prepared.Corpus.UnusableCount)} of {Ui.N(prepared.Corpus.Files)} pieces left out: drums only, or fewer than the {prepared.Model.Config.MinNotes} notes {(prepared.Model.Config.PadStart ? "a note and its label need" : "a window and its label need (a smaller --window keeps shorter pieces)")}");
         PrintSetup(prepared);
         return Ui.WithCancel(cancel =>
         {

@@ -12,6 +12,9 @@ public readonly record struct FeatureEncoding(float Scale, IReadOnlyList<double>
     /// <summary>The raw value as is (a class index such as a MIDI pitch, or seconds).</summary>
     public static FeatureEncoding Identity => new(1f);
 
-    /// <summary>The float a window holds for <paramref name="raw"/>.</summary>
-    public float Encode(float raw) => Edges is null ? (Scale == 1f ? raw : raw / Scale) : TimeBins.Index(Edges, raw);
+    /// <summary>The class a padding row (a raw NaN: no note, before a piece's first) is written as: no class, so no embedding and nothing to copy.</summary>
+    public const float Pad = -1f;
+
+    /// <summary>The float a window holds for <paramref name="raw"/>; <see cref="Pad"/> for a padding row's NaN.</summary>
+    public float Encode(float raw) => float.IsNaN(raw) ? Pad : Edges is null ? (Scale == 1f ? raw : raw / Scale) : TimeBins.Index(Edges, raw);
 }

@@ -5,7 +5,8 @@ namespace Cadenza.Corpus;
 
 /// <summary>
 /// The training windows of a set of pieces: every run of <c>sequenceLength</c> consecutive notes of one piece with the
-/// note after it as the label (stride 1, never across pieces), as the tutorial's <c>create_sequences</c> makes them.
+/// note after it as the label (stride 1, never across pieces), as the tutorial's <c>create_sequences</c> makes them;
+/// padded, also the windows that start before the piece (every note from the second on is a label).
 /// </summary>
 /// <remarks>
 /// Features are computed once per piece over the whole piece (so a window's first step is relative to the note
@@ -16,27 +17,32 @@ public sealed class WindowSet : IWindowSource
 {
     private readonly float[][] _features;   // per piece [n × Width]: the features, raw (pitch, step, duration by default)
     private readonly int[] _piece;          // window → piece
-    private readonly int[] _start;          // window → first note
+    private readonly int[] _start;          // window → first note (negative for a padded window: rows before the piece)
     private readonly WindowColumns _columns;
+    private readonly float[] _padded;       // [(T + 1) × Width] a padded window's rows: NaN rows, then the piece's first notes
 
     /// <summary>Builds the windows of <paramref name="pieces"/> (each sorted by start).</summary>
     /// <param name="features">The note features per window row, in order (see <see cref="NoteFeatures.Known"/>);
     /// null: pitch, step, duration.</param>
     /// <param name="instruments">The model's instrument vocabulary, when the features include instrument.</param>
-    public WindowSet(IReadOnlyList<Note[]> pieces, int sequenceLength, IReadOnlyList<string>? features = null, InstrumentVocabulary? instruments = null)
+    /// <param name="padStart">Also the windows that start before a piece's first note (<see cref="Model.ModelConfig.PadStart"/>).</param>
+    public WindowSet(IReadOnlyList<Note[]> pieces, int sequenceLength, IReadOnlyList<string>? features = null, InstrumentVocabulary? instruments = null,
+                     bool padStart = false)
     {
         if (sequenceLength < 1) throw new ArgumentOutOfRangeException(nameof(sequenceLength));
         SequenceLength = sequenceLength;
         Features = features?.ToArray() ?? NoteFeatures.Names;
         _features = pieces.Select(p => NoteFeatures.ToFeatures(p, Features, instruments)).ToArray();
         _columns = new WindowColumns(Features, instruments);
-        long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength));
+        int first = padStart ? 1 - sequenceLength : 0;   // the first window's first note: its label is note 1 when padded
+        long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength - first));
         if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
         _piece = new int[count];
         _start = new int[count];
+        _padded = padStart ? new float[(sequenceLength + 1) * Width] : [];
         int w = 0;
         for (int p = 0; p < pieces.Count; p++)
-        for (int s = 0; s + sequenceLength < pieces[p].Length; s++)
+        for (int s = first; s + sequenceLength < pieces[p].Length; s++)
         {
             _piece[w] = p;
             _start[w] = s;
@@ -63,8 +69,20 @@ public sealed class WindowSet : IWindowSource
     /// <summary>Windows in memory: any order is as cheap, so a shuffle is free to take them one by one.</summary>
     public int ShuffleBlock => 1;
 
-    /// <summary>Where window <paramref name="index"/> comes from: piece and first note.</summary>
+    /// <summary>Where window <paramref name="index"/> comes from: piece and first note (negative: that many padding rows before the piece).</summary>
     public (int Piece, int Start) Locate(int index) => (_piece[index], _start[index]);
+
+    // window w's T + 1 raw rows: a slice of its piece, or for a padded window NaN rows and then the piece's first notes
+    private ReadOnlySpan<float> Rows(int w)
+    {
+        int width = Width, start = _start[w], rows = SequenceLength + 1;
+        float[] piece = _features[_piece[w]];
+        if (start >= 0) return piece.AsSpan(start * width, rows * width);
+        Span<float> padded = _padded;
+        padded[..(-start * width)].Fill(float.NaN);
+        piece.AsSpan(0, (rows + start) * width).CopyTo(padded[(-start * width)..]);
+        return padded;
+    }
 
     /// <summary>
     /// Gathers windows into <paramref name="inputs"/> [B, T, Width], each feature encoded by its
@@ -83,8 +101,7 @@ public sealed class WindowSet : IWindowSource
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
         for (int b = 0; b < windows.Length; b++)
         {
-            int w = windows[b];
-            EncodeWindow(_features[_piece[w]].AsSpan(_start[w] * width, (t + 1) * width), width, _columns, inputs.Slice(b * t * width, t * width),
+            EncodeWindow(Rows(windows[b]), width, _columns, inputs.Slice(b * t * width, t * width),
                          labels.Slice(b * stride, stride), inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b],
                          stretch.IsEmpty ? 1f : stretch[b], articulation.IsEmpty ? 1f : articulation[b]);
         }
@@ -126,7 +143,7 @@ public sealed class WindowSet : IWindowSource
             FeatureEncoding e = inputEncodings[j];
             float add = j == pitch ? shift : 0f;
             float times = columns.Scale(j, stretch, articulation);
-            if (e.Edges is null && e.Scale == 1f && add == 0f && times == 1f) continue;
+            if (e.Edges is null && e.Scale == 1f && add == 0f && times == 1f && !float.IsNaN(notes[j])) continue;   // (padding, if any, is the first rows)
             for (int i = j; i < x.Length; i += width) x[i] = e.Encode(x[i] * times + (add != 0f && columns.IsDrum(notes, i - j) ? 0f : add));
         }
         ReadOnlySpan<float> next = notes.Slice(x.Length, width);
@@ -141,8 +158,7 @@ public sealed class WindowSet : IWindowSource
     /// The shift of at most |<paramref name="wanted"/>| semitones, in its direction, that keeps every pitch of
     /// window <paramref name="index"/> (and its label) inside 0..127; drum notes do not move and do not count.
     /// </summary>
-    public int Transposable(int index, int wanted) =>
-        _columns.Pitch < 0 ? 0 : ClampShift(_features[_piece[index]].AsSpan(_start[index] * Width, (SequenceLength + 1) * Width), Width, _columns, wanted);
+    public int Transposable(int index, int wanted) => _columns.Pitch < 0 ? 0 : ClampShift(Rows(index), Width, _columns, wanted);
 
     internal static int ClampShift(ReadOnlySpan<float> notes, int width, WindowColumns columns, int wanted)
     {
@@ -150,8 +166,8 @@ public sealed class WindowSet : IWindowSource
         float lo = float.MaxValue, hi = float.MinValue;
         for (int row = 0; row < notes.Length; row += width)
         {
-            if (columns.IsDrum(notes, row)) continue;
             float p = notes[row + columns.Pitch];
+            if (float.IsNaN(p) || columns.IsDrum(notes, row)) continue;   // padding and drums do not move
             lo = MathF.Min(lo, p);
             hi = MathF.Max(hi, p);
         }

@@ -87,7 +87,8 @@ public sealed class BatchGenerator
 
     /// <summary>
     /// Continues <paramref name="pieces"/> seeds (raw features [T × F] each in the model's input order: MIDI pitch,
-    /// step, duration, and MIDI velocity if the model reads it; concatenated)
+    /// step, duration, and MIDI velocity if the model reads it; concatenated; a model that pads may be given NaN rows
+    /// before a short seed, see <see cref="ModelConfig.PadSeed"/>)
     /// into <paramref name="output"/>, laid out [pieces × notes per piece]. A piece's first generated note starts at its
     /// predicted step, as in the paper.
     /// </summary>
@@ -100,11 +101,8 @@ public sealed class BatchGenerator
         if (output.Length % pieces != 0) throw new ArgumentException($"{output.Length} notes do not split into {pieces} pieces", nameof(output));
         int notes = output.Length / pieces;
         seeds.CopyTo(_windows);
-        for (int j = 0; j < f; j++)
-        {
-            FeatureEncoding e = _encodings[j];
-            if (e.Edges != null || e.Scale != 1f) for (int i = j; i < pieces * windowFloats; i += f) _windows[i] = e.Encode(_windows[i]);
-        }
+        // every value is encoded, identity ones too: a padded seed's NaN rows become FeatureEncoding.Pad
+        for (int i = 0; i < pieces * windowFloats; i++) _windows[i] = _encodings[i % f].Encode(_windows[i]);
         Array.Clear(_starts);
         _network.PackWeights();   // this call's weights, whatever they were at the last one
         if (options.AllowedInstruments is { } allowed && (_instruments is null || allowed.Length != _instruments.Count || !allowed.Contains(true)))

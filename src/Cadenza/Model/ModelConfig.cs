@@ -98,6 +98,23 @@ public sealed record ModelConfig
     /// <summary>The longest window a model may read: past it the per-window buffers of training would run to gigabytes.</summary>
     public const int MaxSequenceLength = 1000;
 
+    /// <summary>
+    /// Training windows may start before a piece's first note: every note from the second on is a label, the notes
+    /// missing before the piece read as padding (no embedding, never copied), so a piece shorter than the window is
+    /// learned from and a seed may be shorter too. False: every window is T of the piece's notes (the paper's
+    /// windows). Needs every input embedded.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool PadStart { get; init; }
+
+    /// <summary>The fewest notes a piece needs to be trained on: two with <see cref="PadStart"/> (one to read, one to predict), else a window and its label.</summary>
+    [JsonIgnore]
+    public int MinNotes => PadStart ? 2 : SequenceLength + 1;
+
+    /// <summary>The fewest notes a seed may have: one with <see cref="PadStart"/>, else a whole window.</summary>
+    [JsonIgnore]
+    public int MinSeedNotes => PadStart ? 1 : SequenceLength;
+
     /// <summary>Input columns per note, in order; each is a note feature (pitch, step, duration, velocity).</summary>
     public string[] Features { get; init; } = ["pitch", "step", "duration"];
 
@@ -131,6 +148,14 @@ public sealed record ModelConfig
     public float Dropout { get; init; }
 
     /// <summary>
+    /// Each copy path adds a learned score per window position to its pointer's scores (s_t += r_t), so it can prefer
+    /// the last notes (a chord's steps, a repeated figure) whatever the hidden states say; false: the scores are the
+    /// hidden states' alone, as in every model before it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool CopyPositions { get; init; }
+
+    /// <summary>
     /// Read and predict each note's instrument: training builds the corpus's <see cref="InstrumentClasses"/> and adds an
     /// instrument input (embedding), an instrument class head with a copy path, and the instrument to what the pitch
     /// head is given (<see cref="WithInstruments"/>). Off in both presets; needs an embedded model (not the paper's).
@@ -160,6 +185,20 @@ public sealed record ModelConfig
 
     /// <summary>The model's input features of <paramref name="notes"/> (sorted by start) as a new [n × features] array: see <see cref="NoteFeatures.ToFeatures(ReadOnlySpan{Note}, IReadOnlyList{string}, InstrumentVocabulary?)"/>.</summary>
     public float[] ToFeatures(ReadOnlySpan<Note> notes) => NoteFeatures.ToFeatures(notes, Features, Vocabulary());
+
+    /// <summary>
+    /// A seed of <paramref name="features"/> (raw rows, the model's inputs, at most T) as the T rows generation reads:
+    /// as it is when whole, else after NaN padding rows (see <see cref="PadStart"/>).
+    /// </summary>
+    public float[] PadSeed(float[] features)
+    {
+        int whole = SequenceLength * InputSize;
+        if (features.Length == whole) return features;
+        var padded = new float[whole];
+        padded.AsSpan(0, whole - features.Length).Fill(float.NaN);
+        features.CopyTo(padded, whole - features.Length);
+        return padded;
+    }
 
     /// <summary>
     /// This configuration reading and predicting instruments over <paramref name="classes"/>: the instrument feature
@@ -376,6 +415,9 @@ public sealed record ModelConfig
                 throw new ModelFormatException(source, "instrumentClasses must each have a name and a program 0..127, and exactly one must be \"other\"");
             if (EmbeddingDim("instrument") == 0) throw new ModelFormatException(source, "the instrument input must be embedded");
         }
+        if (PadStart && Features.Any(f => EmbeddingDim(f) == 0))
+            throw new ModelFormatException(source, $"padStart needs every input embedded (padding has no embedding); {string.Join(", ", Features.Where(f => EmbeddingDim(f) == 0))} enters as a value");
+        if (CopyPositions && !Heads.Any(h => h.Copy)) throw new ModelFormatException(source, "copyPositions needs a head that copies from the window");
         if (!(PitchScale > 0)) throw new ModelFormatException(source, "pitch scale must be positive");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ModelFormatException(source, $"dropout {Dropout} must be in [0, 1)");
         if (Dropout > 0 && Embeddings is not { Length: > 0 }) throw new ModelFormatException(source, "dropout needs an embedded input (the paper's model has none)");
@@ -406,6 +448,7 @@ public sealed record ModelConfig
             yield return ($"{CopyName(head.Name)}/kernel", [input, input]);
             yield return ($"{CopyName(head.Name)}/sentinel_kernel", [input, 1]);
             yield return ($"{CopyName(head.Name)}/sentinel_bias", [1]);
+            if (CopyPositions) yield return ($"{CopyName(head.Name)}/position_bias", [SequenceLength]);
         }
     }
 }

@@ -73,7 +73,7 @@ public sealed class MusicNetwork
             _hiddenDropout = new DropoutLayer(c.Dropout, maxBatch * top);
         }
         _lastDropped = c.Dropout > 0 ? new float[maxBatch * top] : [];
-        _copies = c.Heads.Select(h => h.Copy ? new CopyMixture(model.Parameters, ModelConfig.CopyName(h.Name), top, h.Units, c.SequenceLength, maxBatch) : null).ToArray();
+        _copies = c.Heads.Select(h => h.Copy ? new CopyMixture(model.Parameters, ModelConfig.CopyName(h.Name), top, h.Units, c.SequenceLength, maxBatch, c.CopyPositions) : null).ToArray();
         _copyColumns = c.Heads.Select(h => Array.IndexOf(c.Features, h.Name)).ToArray();
         _copyWithin = c.Heads.Select(h => h.CopyWithin is { } w ? Array.IndexOf(h.Given!, w) : -1).ToArray();
         _matchIds = c.Heads.Select(h => h.CopyWithin != null ? new int[maxBatch] : []).ToArray();

@@ -5,19 +5,21 @@ namespace Cadenza.Nn;
 /// <summary>
 /// A pointer-sentinel mixture (Merity et al. 2016): the next value is drawn either from a head's softmax or by
 /// pointing at one of the window's T positions and copying its value. One softmax over T + 1 scores decides: the
-/// sentinel score s₀ = h_T·w + b for the vocabulary, and s_t = (h_T·K)·h_t / √H for position t. Then
+/// sentinel score s₀ = h_T·w + b for the vocabulary, and s_t = (h_T·K)·h_t / √H (+ r_t, a learned score of position t,
+/// with position scores) for position t. Then
 /// p(j) = a₀·softmax(z)_j + Σ_t a_t·[v_t = j], and the layer outputs ln p.
 /// </summary>
 /// <remarks>
 /// Its loss is fused with the mixture: with π the posterior over the T + 1 sources given the label y
 /// (π₀ = a₀·q_y / p_y, π_t = a_t·[v_t = y] / p_y), dL/dz = π₀·(q − onehot_y) and dL/ds = a − π, which the backward
-/// pass carries into K, w, b, h_T and every h_t. Buffers are sized once; nothing is allocated per pass.
+/// pass carries into K, w, b, r, h_T and every h_t. Buffers are sized once; nothing is allocated per pass.
 /// </remarks>
 internal sealed class CopyMixture
 {
     private const float Floor = 1e-30f;   // keeps ln p finite when a class has underflowed in both sources
 
     private readonly ParameterTensor _kernel, _sentinel, _bias;
+    private readonly ParameterTensor? _positions;   // [T] r, with position scores
     private readonly float[] _query;      // [B, H] u = h_T·K
     private readonly float[] _attention;  // [B, T+1] a = softmax(s), sentinel first
     private readonly float[] _softmax;    // [B, C] q = softmax(z)
@@ -27,11 +29,12 @@ internal sealed class CopyMixture
     private readonly float[] _dQuery;     // [B, H]
     private readonly float[] _kernelT;    // [H, H]
 
-    public CopyMixture(ParameterSet parameters, string name, int units, int classes, int steps, int maxBatch)
+    public CopyMixture(ParameterSet parameters, string name, int units, int classes, int steps, int maxBatch, bool positions = false)
     {
         _kernel = parameters[name + "/kernel"];
         _sentinel = parameters[name + "/sentinel_kernel"];
         _bias = parameters[name + "/sentinel_bias"];
+        _positions = positions ? parameters[name + "/position_bias"] : null;
         Units = units;
         Classes = classes;
         Steps = steps;
@@ -72,6 +75,7 @@ internal sealed class CopyMixture
         Gemm.Multiply(last, h, weights.Slice(_kernel.Offset, _kernel.Length), h, u, h, batch, h, h, accumulate: false);
         ReadOnlySpan<float> w = weights.Slice(_sentinel.Offset, h);
         float bias = weights[_bias.Offset], scale = InvSqrtUnits;
+        ReadOnlySpan<float> r = _positions is { } pt ? weights.Slice(pt.Offset, t) : default;
         for (int b = 0; b < batch; b++)
         {
             Span<float> a = _attention.AsSpan(b * (t + 1), t + 1);
@@ -80,17 +84,19 @@ internal sealed class CopyMixture
             for (int s = 0; s < t; s++)
             {
                 a[s + 1] = TensorPrimitives.Dot(ub, sequence.Slice((s * batch + b) * h, h)) * scale;
+                if (!r.IsEmpty) a[s + 1] += r[s];
                 int id = (int)window[(s * batch + b) * features + column];
-                if ((uint)id >= (uint)c) throw new ArgumentOutOfRangeException(nameof(window), $"class {id} outside 0..{c - 1}");
+                if ((uint)id >= (uint)c && id != EmbeddingLayer.Pad) throw new ArgumentOutOfRangeException(nameof(window), $"class {id} outside 0..{c - 1}");
                 _ids[b * t + s] = id;
-                // a masked position's attention is 0, so its score gradient a − π is 0 too: the backward pass needs no mask
-                if (matchColumn >= 0 && (int)window[(s * batch + b) * features + matchColumn] != match[b]) a[s + 1] = float.NegativeInfinity;
+                // a masked position's attention is 0, so its score gradient a − π is 0 too: the backward pass needs no mask;
+                // padding has no value to copy
+                if (id == EmbeddingLayer.Pad || (matchColumn >= 0 && (int)window[(s * batch + b) * features + matchColumn] != match[b])) a[s + 1] = float.NegativeInfinity;
             }
             TensorPrimitives.SoftMax(a, a);
             Span<float> q = _softmax.AsSpan(b * c, c), lp = _logProbs.AsSpan(b * c, c);
             TensorPrimitives.SoftMax(logits.Slice(b * c, c), q);
             TensorPrimitives.Multiply(q, a[0], lp);
-            for (int s = 0; s < t; s++) lp[_ids[b * t + s]] += a[s + 1];
+            for (int s = 0; s < t; s++) if (_ids[b * t + s] >= 0) lp[_ids[b * t + s]] += a[s + 1];
             TensorPrimitives.Max(lp, Floor, lp);
             TensorPrimitives.Log(lp, lp);
         }
@@ -136,6 +142,7 @@ internal sealed class CopyMixture
         float scale = InvSqrtUnits;
         ReadOnlySpan<float> w = weights.Slice(_sentinel.Offset, h);
         Span<float> dw = gradients.Slice(_sentinel.Offset, h);
+        Span<float> dr = _positions is { } pt ? gradients.Slice(pt.Offset, t) : default;
         Span<float> du = _dQuery.AsSpan(0, batch * h);
         du.Clear();
         ReadOnlySpan<float> u = _query.AsSpan(0, batch * h);
@@ -148,6 +155,7 @@ internal sealed class CopyMixture
             TensorPrimitives.FusedMultiplyAdd(w, ds[0], dLastB, dLastB);
             Span<float> dub = du.Slice(b * h, h);
             ReadOnlySpan<float> ub = u.Slice(b * h, h);
+            if (!dr.IsEmpty) TensorPrimitives.Add(dr, ds[1..], dr);   // s_t = … + r_t: each position's score gradient is r_t's
             for (int s = 0; s < t; s++)
             {
                 float g = ds[s + 1] * scale;

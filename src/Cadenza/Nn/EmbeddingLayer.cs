@@ -1,7 +1,10 @@
 namespace Cadenza.Nn;
 
 /// <summary>A learned embedding (Keras <c>Embedding</c>): a class index selects one row of a [classes × dim] table.</summary>
-/// <remarks>The backward pass adds each row's gradient into the table's gradient at the index used: a scatter-add, no product.</remarks>
+/// <remarks>
+/// The backward pass adds each row's gradient into the table's gradient at the index used: a scatter-add, no product.
+/// Index <see cref="Pad"/> (a padding row before a piece) is the zero vector and learns nothing.
+/// </remarks>
 internal sealed class EmbeddingLayer
 {
     private readonly ParameterTensor _table;   // [classes, dim]
@@ -13,12 +16,16 @@ internal sealed class EmbeddingLayer
         Dim = dim;
     }
 
+    /// <summary>The index of padding: no class (<see cref="Corpus.FeatureEncoding.Pad"/>).</summary>
+    public const int Pad = -1;
+
     public int Classes { get; }
     public int Dim { get; }
 
-    /// <summary>Copies the row of class <paramref name="index"/> into <paramref name="output"/> [dim].</summary>
+    /// <summary>Copies the row of class <paramref name="index"/> into <paramref name="output"/> [dim]; zeros for <see cref="Pad"/>.</summary>
     public void Forward(int index, Span<float> output, ReadOnlySpan<float> weights)
     {
+        if (index == Pad) { output[..Dim].Clear(); return; }
         if ((uint)index >= (uint)Classes) throw new ArgumentOutOfRangeException(nameof(index), $"class {index} outside 0..{Classes - 1}");
         weights.Slice(_table.Offset + index * Dim, Dim).CopyTo(output);
     }
@@ -26,6 +33,7 @@ internal sealed class EmbeddingLayer
     /// <summary>Adds <paramref name="dOutput"/> [dim] into the gradient of row <paramref name="index"/>.</summary>
     public void Backward(int index, ReadOnlySpan<float> dOutput, Span<float> gradients)
     {
+        if (index == Pad) return;
         Span<float> row = gradients.Slice(_table.Offset + index * Dim, Dim);
         System.Numerics.Tensors.TensorPrimitives.Add(row, dOutput[..Dim], row);
     }

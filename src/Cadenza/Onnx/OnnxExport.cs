@@ -13,7 +13,9 @@ namespace Cadenza.Onnx;
 /// Inputs: <c>window</c> [batch, T, F], the notes encoded as the engine reads them (a scaled value, e.g. pitch/128,
 /// or a class index for an embedded feature), and for each feature a head is given (<see cref="HeadConfig.Given"/>)
 /// <c>given_FEATURE</c> [batch] int64, the class of the note being composed. Outputs: one per head, named after it,
-/// [batch, units]: logits, a regressed value, or ln p for a head with a copy path.
+/// [batch, units]: logits, a regressed value, or ln p for a head with a copy path. A model that pads
+/// (<see cref="ModelConfig.PadStart"/>) takes class −1 for a padding row: each table gets a zero row in front (indices
+/// move up by one) and the copy paths never point at it.
 /// </remarks>
 public static class OnnxExport
 {
@@ -45,7 +47,13 @@ public static class OnnxExport
         var embeddings = new Dictionary<string, string>();
         foreach (string feature in c.Features)
             if (c.EmbeddingDim(feature) > 0)
-                embeddings[feature] = Weight($"{ModelConfig.EmbeddingName(feature)}/embeddings", c.Classes(feature), c.EmbeddingDim(feature));
+            {
+                string name = $"{ModelConfig.EmbeddingName(feature)}/embeddings";
+                int classes = c.Classes(feature), dim = c.EmbeddingDim(feature);
+                embeddings[feature] = c.PadStart ? g.Constant(name, [.. new float[dim], .. p.Span(name)], classes + 1, dim) : Weight(name, classes, dim);
+            }
+        // a class's table row; with padding the tables start with the zero row of class −1
+        string Lookup(string feature, string ids) => g.Node("Gather", [embeddings[feature], c.PadStart ? g.Node("Add", [ids, Scalar(1)]) : ids]);
         string x = xt;
         if (embeddings.Count > 0)
         {
@@ -53,8 +61,8 @@ public static class OnnxExport
             for (int j = 0; j < f; j++)
             {
                 string column = Column(j);
-                parts.Add(embeddings.TryGetValue(c.Features[j], out string? table)
-                    ? g.Node("Gather", [table, g.Node("Cast", [column], [new("to", Int: OnnxGraph.Int64)])])
+                parts.Add(embeddings.ContainsKey(c.Features[j])
+                    ? Lookup(c.Features[j], g.Node("Cast", [column], [new("to", Int: OnnxGraph.Int64)]))
                     : g.Node("Unsqueeze", [column, Ints(2)]));
             }
             x = g.Node("Concat", [.. parts], [new("axis", Int: 2)]);
@@ -86,7 +94,7 @@ public static class OnnxExport
             HeadConfig head = c.Heads[k];
             string headInput = last;
             if (head.Given is { Length: > 0 } givens)
-                headInput = g.Node("Concat", [last, .. givens.Select(gf => g.Node("Gather", [embeddings[gf], "given_" + gf]))], [new("axis", Int: 1)]);
+                headInput = g.Node("Concat", [last, .. givens.Select(gf => Lookup(gf, "given_" + gf))], [new("axis", Int: 1)]);
             string kernel = Weight($"{head.Name}/kernel", c.HeadInputSize(head, top), head.Units);
             string logits = g.Node("Add", [g.Node("MatMul", [headInput, kernel]), Weight($"{head.Name}/bias", head.Units)],
                                    outputs: head.Copy ? [] : [head.Name]);
@@ -97,7 +105,7 @@ public static class OnnxExport
         return g.ToModel("cadenza", typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0");
     }
 
-    // ln p = ln(max(a₀·softmax(z) + Σ_t a_t·onehot(v_t), floor)), a = softmax([h_T·w + b, (h_T·K)·h_t / √H]): CopyMixture's forward
+    // ln p = ln(max(a₀·softmax(z) + Σ_t a_t·onehot(v_t), floor)), a = softmax([h_T·w + b, (h_T·K)·h_t / √H (+ r_t)]): CopyMixture's forward
     private static void CopyPath(OnnxGraph g, ModelConfig c, ParameterSet p, HeadConfig head, string logits, string sequence, string last, int h,
                                  Func<int, string> column, Func<long[], string> ints)
     {
@@ -106,6 +114,7 @@ public static class OnnxExport
         string positions = g.Node("Transpose", [sequence], [new("perm", Ints: [1, 2, 0])]);                                   // [B, H, T]
         string scores = g.Node("Squeeze", [g.Node("MatMul", [g.Node("Unsqueeze", [u, ints([1])]), positions]), ints([1])]);  // [B, T]
         scores = g.Node("Mul", [scores, g.Constant(g.Name("scale"), [1f / MathF.Sqrt(h)])]);
+        if (c.CopyPositions) scores = g.Node("Add", [scores, g.Constant(name + "/position_bias", p.Span(name + "/position_bias"), c.SequenceLength)]);   // [B, T] + [T]
         if (head.CopyWithin is { } within)
         {
             // only the window's notes whose value of that feature is the note's own may be pointed at
@@ -113,12 +122,19 @@ public static class OnnxExport
             string same = g.Node("Equal", [values, g.Node("Unsqueeze", ["given_" + within, ints([1])])]);
             scores = g.Node("Where", [same, scores, g.Constant(g.Name("never"), [float.NegativeInfinity])]);
         }
+        string ids = g.Node("Cast", [g.Node("Transpose", [column(Array.IndexOf(c.Features, head.Name))], [new("perm", Ints: [1, 0])])], [new("to", Int: OnnxGraph.Int64)]);
+        if (c.PadStart)
+        {
+            // padding (class −1) gets no attention, and OneHot, which would read −1 as the last class, sees class 0 at weight 0
+            string zero = g.Int64Constant(g.Name("zero"), [0L]);
+            scores = g.Node("Where", [g.Node("Less", [ids, zero]), g.Constant(g.Name("never"), [float.NegativeInfinity]), scores]);
+            ids = g.Node("Max", [ids, zero]);
+        }
         string sentinel = g.Node("Add", [g.Node("MatMul", [last, g.Constant(name + "/sentinel_kernel", p.Span(name + "/sentinel_kernel"), h, 1)]),
                                          g.Constant(name + "/sentinel_bias", p.Span(name + "/sentinel_bias"), 1)]);           // [B, 1]
         string attention = g.Node("Softmax", [g.Node("Concat", [sentinel, scores], [new("axis", Int: 1)])], [new("axis", Int: 1)]);
         string a0 = g.Node("Slice", [attention, ints([0]), ints([1]), ints([1])]);
         string at = g.Node("Slice", [attention, ints([1]), ints([c.SequenceLength + 1]), ints([1])]);
-        string ids = g.Node("Cast", [g.Node("Transpose", [column(Array.IndexOf(c.Features, head.Name))], [new("perm", Ints: [1, 0])])], [new("to", Int: OnnxGraph.Int64)]);
         string onehot = g.Node("OneHot", [ids, g.Int64Constant(g.Name("depth"), [head.Units]), g.Constant(g.Name("onoff"), [0f, 1f], 2)], [new("axis", Int: -1)]);
         string pointer = g.Node("Squeeze", [g.Node("MatMul", [g.Node("Unsqueeze", [at, ints([1])]), onehot]), ints([1])]);   // [B, C]
         string mixed = g.Node("Add", [g.Node("Mul", [g.Node("Softmax", [logits], [new("axis", Int: 1)]), a0]), pointer]);

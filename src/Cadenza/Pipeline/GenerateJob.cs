@@ -147,15 +147,17 @@ public static class GenerateJob
         int f = c.InputSize, n = seed.Length / f;
         int pitch = Array.IndexOf(c.Features, "pitch"), step = Array.IndexOf(c.Features, "step"), duration = Array.IndexOf(c.Features, "duration");
         int velocity = Array.IndexOf(c.Features, "velocity"), instrument = Array.IndexOf(c.Features, "instrument");
-        var notes = new Note[n];
+        int pad = 0;
+        while (pad < n && float.IsNaN(seed[pad * f])) pad++;   // padding rows are no notes
+        var notes = new Note[n - pad];
         double start = 0;
-        for (int i = 0; i < n; i++)
+        for (int i = pad; i < n; i++)
         {
             ReadOnlySpan<float> row = seed.AsSpan(i * f, f);
-            if (i > 0) start += row[step];
+            if (i > pad) start += row[step];
             var note = new Note(Math.Clamp((int)MathF.Round(row[pitch]), 0, 127), start, start + row[duration],
                                 velocity >= 0 ? (int)row[velocity] : Note.DefaultVelocity);
-            notes[i] = instrument >= 0 && instruments != null ? instruments.Play(note, (int)row[instrument]) : note;
+            notes[i - pad] = instrument >= 0 && instruments != null ? instruments.Play(note, (int)row[instrument]) : note;
         }
         return notes;
     }
@@ -178,11 +180,14 @@ public static class GenerateJob
     /// <param name="warnings">Receives what reading a seed MIDI file ignored, if anything.</param>
     public static (float[] Seed, string Description) Seed(GenerateRequest request, MusicModel model, JsonObject? corpus, List<string>? warnings = null)
     {
-        int t = model.Config.SequenceLength;
+        ModelConfig c = model.Config;
+        int t = c.SequenceLength, least = c.MinSeedNotes;
+        string needs = c.PadStart ? "a seed needs at least one note" : $"a seed needs the model's sequence length of {t}";
         if (request.SeedNotes is { } given)
         {
-            if (given.Length < t) throw new GenerationException($"the seed has {given.Length} notes, but a seed needs the model's sequence length of {t}");
-            return (model.Config.ToFeatures(given.AsSpan(given.Length - t, t)), $"the last {t} notes of the piece continued");
+            if (given.Length < least) throw new GenerationException($"the seed has {given.Length} notes, but {needs}");
+            int k = Math.Min(t, given.Length);
+            return (c.PadSeed(c.ToFeatures(given.AsSpan(given.Length - k, k))), $"the last {k} notes of the piece continued");
         }
         if (request.SeedMidi != null)
         {
@@ -190,9 +195,10 @@ public static class GenerateJob
             MidiNotes midi = MidiReader.Read(request.SeedMidi, new MidiReadSettings { Instruments = request.SeedInstrument, Drums = drums && request.SeedInstrument == InstrumentSelection.Merged });
             if (!midi.Repairs.IsEmpty) warnings?.Add($"{request.SeedMidi}: {midi.Repairs.Describe()}");
             Note[] notes = midi.Notes;
-            if (notes.Length < t)
-                throw new GenerationException($"{request.SeedMidi}: {notes.Length} notes, but a seed needs the model's sequence length of {t}");
-            return (model.Config.ToFeatures(notes.AsSpan(0, t)), $"the first {t} notes of {request.SeedMidi}");
+            if (notes.Length < least)
+                throw new GenerationException($"{request.SeedMidi}: {notes.Length} notes, but {needs}");
+            int k = Math.Min(t, notes.Length);
+            return (c.PadSeed(c.ToFeatures(notes.AsSpan(0, k))), $"the first {k} notes of {request.SeedMidi}");
         }
         JsonArray? seeds = corpus?["seeds"]?.AsArray();
         if (seeds is null || seeds.Count == 0)
@@ -201,9 +207,10 @@ public static class GenerateJob
             throw new GenerationException($"seed window {w} does not exist: {request.ModelPath} records windows 0–{seeds.Count - 1}");
         JsonNode pick = seeds[request.SeedWindow ?? new Rng(request.Options.Seed).NextInt(seeds.Count)]!;
         float[] features = pick["features"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
-        if (features.Length != t * model.Config.InputSize)
+        int rows = features.Length / c.InputSize;   // a padded model records the real notes of a window that starts before its piece
+        if (features.Length % c.InputSize != 0 || rows > t || rows < least)
             throw new GenerationException($"{request.ModelPath}: recorded seed windows do not fit the model; give --seed-midi FILE");
-        return (features, $"a training window: {pick["file"]}, notes {pick["note"]!.GetValue<int>() + 1}–{pick["note"]!.GetValue<int>() + t}");
+        return (c.PadSeed(features), $"a training window: {pick["file"]}, notes {pick["note"]!.GetValue<int>() + 1}–{pick["note"]!.GetValue<int>() + rows}");
     }
 
     /// <summary>The training corpus's note statistics from a model's corpus section, or null.</summary>

@@ -73,8 +73,8 @@ public static class StoredTraining
         var trainPieces = new StorePieces(trainStore);
         if (!request.Resume) config = TrainJob.WithCorpusInstruments(config, trainPieces, summary).WithTimeValues(FirstNotes(trainPieces, TimeValueNotes));
         InstrumentVocabulary? instruments = config.Vocabulary();
-        var trainWindows = new StoreWindows(trainStore, config.SequenceLength, config.Features, instruments);
-        StoreWindows? validationWindows = validationStore.Pieces > 0 ? new StoreWindows(validationStore, config.SequenceLength, config.Features, instruments) : null;
+        var trainWindows = new StoreWindows(trainStore, config.SequenceLength, config.Features, instruments, config.PadStart);
+        StoreWindows? validationWindows = validationStore.Pieces > 0 ? new StoreWindows(validationStore, config.SequenceLength, config.Features, instruments, config.PadStart) : null;
         TrainJob.RequireBatch(request, trainWindows);
         MusicModel model = MusicModel.Create(config, t.Seed);
         var section = TrainJob.CorpusSection(request, t, config, summary, trainPieces, [], [], trainWindows, validationWindows, method, p => $"store piece {p + 1}");

@@ -79,7 +79,7 @@ public static class TrainJob
             var (held, heldSummary) = CorpusReader.Read(request.ValidationSource, corpus with { MaxPieces = null });
             validation = held.Where(f => f.Status == CorpusFileStatus.Usable).ToList();
             if (validation.Count == 0)
-                throw new CorpusException($"{request.ValidationSource}: no usable piece to validate on ({heldSummary.Files} found; each needs at least {modelConfig.SequenceLength + 1} notes)");
+                throw new CorpusException($"{request.ValidationSource}: no usable piece to validate on ({heldSummary.Files} found; each needs at least {modelConfig.MinNotes} notes)");
             train = files.Where(f => f.Status == CorpusFileStatus.Usable).ToList();
             method = "--val-data";
         }
@@ -93,8 +93,8 @@ public static class TrainJob
         // the instrument vocabulary is the training corpus's, so it is built before the windows that are written in it
         if (!request.Resume) modelConfig = WithCorpusInstruments(modelConfig, train.Select(f => f.Notes), summary);
         InstrumentVocabulary? instruments = modelConfig.Vocabulary();
-        var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features, instruments);
-        WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features, instruments) : null;
+        var trainWindows = new WindowSet(train.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features, instruments, modelConfig.PadStart);
+        WindowSet? valWindows = validation.Count > 0 ? new WindowSet(validation.Select(f => f.Notes).ToList(), modelConfig.SequenceLength, modelConfig.Features, instruments, modelConfig.PadStart) : null;
         RequireBatch(request, trainWindows);
         if (!request.Resume) modelConfig = modelConfig.WithTimeValues(train.Select(f => f.Notes));
         MusicModel model = MusicModel.Create(modelConfig, t.Seed);
@@ -121,7 +121,7 @@ public static class TrainJob
         Trainer.RequireNoteWindows(model);
         CorpusOptions corpus = request.Corpus with
         {
-            Midi = t.MidiReading, MinNotes = model.SequenceLength + 1, Split = CorpusSources.ParseSplit(t.Split), Part = CorpusSources.ParsePart(t.Part),
+            Midi = t.MidiReading, MinNotes = model.MinNotes, Split = CorpusSources.ParseSplit(t.Split), Part = CorpusSources.ParsePart(t.Part),
             MaxPieces = t.MaxPieces,
         };
         return (model, corpus);
@@ -183,7 +183,10 @@ public static class TrainJob
         {
             var (piece, start) = trainWindows.Locate(rng.NextInt(trainWindows.Count));
             Note[] notes = trainPieces[piece];
-            float[] window = config.ToFeatures(notes.AsSpan(start, trainWindows.SequenceLength));
+            // a window that starts before its piece (padded) is recorded as its real notes; generation pads it again
+            int length = trainWindows.SequenceLength + Math.Min(0, start);
+            start = Math.Max(0, start);
+            float[] window = config.ToFeatures(notes.AsSpan(start, length));
             int step = Array.IndexOf(config.Features, "step");
             if (step >= 0) window[step] = (float)NoteFeatures.Step(notes, start);   // the window's first step, as training saw it
             seeds.Add(new JsonObject { ["file"] = pieceName(piece), ["note"] = start, ["features"] = new JsonArray(window.Select(f => (JsonNode)f).ToArray()) });

@@ -24,9 +24,10 @@ public sealed class StoreWindows : IWindowSource
     private readonly InstrumentVocabulary? _instruments;
     private readonly WindowSet.WindowColumns _columns;
     private readonly float[] _rows;           // [(T + 1) × F] one window's raw rows, decoded
+    private readonly int _first;              // the first window's first note: 0, or 1 − T with padding (its label is note 1)
 
-    /// <summary>The windows of <paramref name="store"/> for a model reading <paramref name="features"/>.</summary>
-    public StoreWindows(NoteStore store, int sequenceLength, IReadOnlyList<string> features, InstrumentVocabulary? instruments = null)
+    /// <summary>The windows of <paramref name="store"/> for a model reading <paramref name="features"/>; with <paramref name="padStart"/> also those that start before a piece.</summary>
+    public StoreWindows(NoteStore store, int sequenceLength, IReadOnlyList<string> features, InstrumentVocabulary? instruments = null, bool padStart = false)
     {
         if (sequenceLength < 1) throw new ArgumentOutOfRangeException(nameof(sequenceLength));
         _store = store;
@@ -35,8 +36,9 @@ public sealed class StoreWindows : IWindowSource
         _kinds = NoteFeatures.Kinds(Features, instruments);
         _instruments = instruments;
         _columns = new WindowSet.WindowColumns(Features, instruments);
+        _first = padStart ? 1 - sequenceLength : 0;
         _windowsBefore = new long[store.Pieces + 1];
-        for (int p = 0; p < store.Pieces; p++) _windowsBefore[p + 1] = _windowsBefore[p] + Math.Max(0, store.Length(p) - sequenceLength);
+        for (int p = 0; p < store.Pieces; p++) _windowsBefore[p + 1] = _windowsBefore[p] + Math.Max(0, store.Length(p) - sequenceLength - _first);
         if (_windowsBefore[^1] > int.MaxValue) throw new CorpusException($"{store.Path}: {_windowsBefore[^1]} windows are more than one run can index; train on a part of the store");
         _rows = new float[(sequenceLength + 1) * Features.Length];
     }
@@ -63,7 +65,7 @@ public sealed class StoreWindows : IWindowSource
         // an exact hit may be the first window of a later piece when pieces between have none: take the last such
         if (piece >= 0) { while (piece + 1 < _windowsBefore.Length && _windowsBefore[piece + 1] == index) piece++; }
         else piece = ~piece - 1;
-        return (piece, (int)(index - _windowsBefore[piece]));
+        return (piece, (int)(index - _windowsBefore[piece]) + _first);
     }
 
     /// <inheritdoc />
@@ -79,6 +81,7 @@ public sealed class StoreWindows : IWindowSource
             long first = _store.First(piece) + start;
             for (int i = 0; i <= t; i++)
             {
+                if (start + i < 0) { _rows.AsSpan(i * width, width).Fill(float.NaN); continue; }   // padding before the piece
                 StoredNote stored = _store[first + i];
                 Note n = stored.ToNote();   // a piece's first note was stored with step 0, as in memory
                 Span<float> row = _rows.AsSpan(i * width, width);

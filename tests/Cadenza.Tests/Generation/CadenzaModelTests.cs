@@ -89,4 +89,37 @@ public class CadenzaModelTests
         float[] values = trained.Heads.Single(h => h.Name == "step").Values!;
         Assert.All(stepsPlayed, s => Assert.Contains(values, v => Math.Abs(v - s) < 1e-4));
     }
+
+    [Fact]
+    public void TrainAndGenerate_PaddedWindows_APieceShorterThanTheWindowAndAFiveNoteSeed()
+    {
+        // a 128-note piece and a 200-note window: without padding it has no window at all; padded, all 127 of its
+        // notes after the first are labels, and a seed may be shorter than the window
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("short"));
+        File.Copy(Path.Combine(Paths.Demo, "BoosterMusic_02-LavendersBlue.mid"), dir.File("short/a.mid"));
+        ModelConfig padded = ModelConfig.Cadenza with { LstmUnits = [16], SequenceLength = 200, PadStart = true };
+        TrainingConfig training = TrainingConfig.Preset("cadenza") with { Epochs = 1, Patience = 0, Validation = 0, Threads = 1 };
+        PreparedTraining prepared = TrainJob.Prepare(new TrainRequest { Source = dir.File("short"), Output = dir.File("model"), Model = padded, Training = training });
+        Assert.Equal(127, prepared.TrainWindows.Count);
+        TrainJob.Run(prepared);
+
+        Note[] seed = Cadenza.Midi.MidiReader.Read(dir.File("short/a.mid")).Notes[..5];
+        GenerateOutcome fromFive = GenerateJob.Run(new GenerateRequest { ModelPath = dir.File("model"), Output = dir.File("five"), Audio = [], SeedNotes = seed, Options = new GenerationOptions { Notes = 40, Seed = 2 } });
+        Assert.Equal(40, fromFive.Notes.Length);
+        Assert.Equal(5, fromFive.SeedNotes.Length);   // the padding is not played
+        Assert.Equal(seed.Select(n => n.Pitch), fromFive.SeedNotes.Select(n => n.Pitch));
+        Assert.All(fromFive.Notes, n => Assert.InRange(n.Pitch, 0, 127));
+        // the model's recorded seeds are windows that start before the piece: their real notes, padded again to generate
+        GenerateOutcome recorded = GenerateJob.Run(new GenerateRequest { ModelPath = dir.File("model"), Output = dir.File("recorded"), Audio = [], Options = new GenerationOptions { Notes = 10, Seed = 3 } });
+        Assert.InRange(recorded.SeedNotes.Length, 1, 127);
+        Assert.Equal(10, recorded.Notes.Length);
+    }
+
+    [Fact]
+    public void PadStart_NeedsEveryInputEmbedded()
+    {
+        var e = Assert.Throws<ModelFormatException>(() => (ModelConfig.Paper with { PadStart = true }).Validate("test"));
+        Assert.Contains("padStart needs every input embedded", e.Message);
+    }
 }

@@ -51,6 +51,12 @@ public class CadenzaLayerTests
     public void Gradients_WithDropout_MatchCentralFiniteDifferences() => CheckGradients(Small with { Dropout = 0.3f }, dropout: 77);
 
     [Fact]
+    public void Gradients_WithPositionScores_MatchCentralFiniteDifferences() => CheckGradients(Small with { CopyPositions = true }, dropout: null);
+
+    [Fact]
+    public void Gradients_PaddedWindows_MatchCentralFiniteDifferences() => CheckGradients(Small with { CopyPositions = true }, dropout: null, padded: 2);
+
+    [Fact]
     public void Dropout_TrainingOnly_AndTheSameSeedGivesTheSameMask()
     {
         MusicModel model = MusicModel.Create(Small with { Dropout = 0.5f }, seed: 5);
@@ -64,22 +70,25 @@ public class CadenzaLayerTests
         Assert.NotEqual(Loss(1), Loss(2));
     }
 
-    private static void CheckGradients(ModelConfig config, ulong? dropout)
+    // padded: that many padding rows (class −1 in the embedded pitch and step) at the start of the first window
+    private static void CheckGradients(ModelConfig config, ulong? dropout, int padded = 0)
     {
         MusicModel model = MusicModel.Create(config, seed: 5);
         var rng = new Rng(8);
-        foreach (string name in new[] { "pitch_copy/sentinel_kernel", "step_copy/sentinel_kernel", "pitch_copy/sentinel_bias" })
+        string[] positions = config.CopyPositions ? ["pitch_copy/position_bias", "step_copy/position_bias"] : [];
+        foreach (string name in new[] { "pitch_copy/sentinel_kernel", "step_copy/sentinel_kernel", "pitch_copy/sentinel_bias" }.Concat(positions))
         {
             Span<float> w = model.Parameters.Span(name);
             for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextNormal() * 0.5f;   // away from the all-zero start, so their gradients are tested
         }
         model.Parameters.Span("duration/bias").Fill(0.7f);   // away from the positive-pressure kink at 0
         var (x, labels) = RandomBatch(Small, 3, 9);
+        for (int r = 0; r < padded; r++) { x[r * 3] = EmbeddingLayer.Pad; x[r * 3 + 1] = EmbeddingLayer.Pad; }
         // only the embedding rows the batch uses have a gradient; every other entry must stay exactly 0
         var (_, touched) = GradientCheck.Run(model, x, labels, 3, dropout);
         // the check is not vacuous: every tensor of the new layers carries gradient
         foreach (string name in new[] { "pitch_embedding/embeddings", "step_embedding/embeddings", "pitch_copy/kernel", "pitch_copy/sentinel_kernel",
-                                        "pitch_copy/sentinel_bias", "step_copy/kernel", "step/kernel", "lstm/kernel" })
+                                        "pitch_copy/sentinel_bias", "step_copy/kernel", "step/kernel", "lstm/kernel" }.Concat(positions))
             Assert.Contains(name, touched);
     }
 
@@ -119,6 +128,49 @@ public class CadenzaLayerTests
     }
 
     [Fact]
+    public void CopyMixture_PaddingIsNeverPointedAt_HandComputed()
+    {
+        // position 0 is padding (−1): the sentinel and the two notes share the attention, 1/3 each (scores 0)
+        // p(j) = (1/3)·(1/C) + (1/3)·[j = 0] + (1/3)·[j = 2]
+        const int t = 3, c = 4, hidden = 2;
+        var parameters = new ParameterSet([("m/kernel", [hidden, hidden]), ("m/sentinel_kernel", [hidden, 1]), ("m/sentinel_bias", [1])]);
+        var mixture = new CopyMixture(parameters, "m", hidden, c, t, maxBatch: 1);
+        float[] sequence = [0.3f, -0.2f, 0.5f, 0.1f, -0.4f, 0.9f];
+        mixture.Forward(sequence, sequence.AsSpan(4, 2), new float[c], [EmbeddingLayer.Pad, 0, 2], 1, 0, 1, parameters.Values);
+        double[] expected = [(0.25 + 1) / 3, 0.25 / 3, (0.25 + 1) / 3, 0.25 / 3];
+        float[] logp = mixture.LogProbs(1).ToArray();
+        for (int j = 0; j < c; j++) Assert.Equal(Math.Log(expected[j]), logp[j], 5);
+        Assert.Equal(1 / 3f, mixture.SentinelWeight(0), 6);
+    }
+
+    [Fact]
+    public void CopyMixture_PositionScores_HandComputed()
+    {
+        // the hidden states' scores are 0 (K = 0); position 0's own score ln 3 makes its weight 3/6, the rest 1/6 each:
+        // p(j) = (1/6)·(1/C) + (3/6)·[v₀ = j] + (1/6)·[v₁ = j] + (1/6)·[v₂ = j]
+        const int t = 3, c = 4, hidden = 2;
+        var parameters = new ParameterSet([("m/kernel", [hidden, hidden]), ("m/sentinel_kernel", [hidden, 1]), ("m/sentinel_bias", [1]), ("m/position_bias", [t])]);
+        parameters.Span("m/position_bias")[0] = MathF.Log(3);
+        var mixture = new CopyMixture(parameters, "m", hidden, c, t, maxBatch: 1, positions: true);
+        float[] sequence = [0.3f, -0.2f, 0.5f, 0.1f, -0.4f, 0.9f];
+        float[] window = [2, 0, 2];
+        mixture.Forward(sequence, sequence.AsSpan(4, 2), new float[c], window, 1, 0, 1, parameters.Values);
+        double[] expected = [5 / 24.0, 1 / 24.0, 17 / 24.0, 1 / 24.0];
+        float[] logp = mixture.LogProbs(1).ToArray();
+        for (int j = 0; j < c; j++) Assert.Equal(Math.Log(expected[j]), logp[j], 5);
+        Assert.Equal(1 / 6f, mixture.SentinelWeight(0), 6);
+        // label 0 is explained by position 1 alone (and a little by the softmax): dL/dr = a − π, so r₁'s gradient is
+        // 1/6 − (1/6)/p₀ = 1/6 − 4/5, and r₀'s is its prior weight 1/2 (position 0 holds a 2)
+        mixture.Loss([0f], 1, 0, 1, 1f, new float[c]);
+        var gradients = new float[parameters.Count];
+        mixture.Backward(sequence, sequence.AsSpan(4, 2), 1, parameters.Values, gradients, new float[hidden], new float[t * hidden]);
+        ReadOnlySpan<float> dr = gradients.AsSpan(parameters["m/position_bias"].Offset, t);
+        Assert.Equal(0.5, dr[0], 5);
+        Assert.Equal(1 / 6.0 - 0.8, dr[1], 5);
+        Assert.Equal(1 / 6.0, dr[2], 5);
+    }
+
+    [Fact]
     public void Embedding_ForwardCopiesTheRow_BackwardAddsIntoIt()
     {
         var parameters = new ParameterSet([("e/embeddings", [3, 2])]);
@@ -131,6 +183,11 @@ public class CadenzaLayerTests
         var gradients = new float[6];
         layer.Backward(1, [0.5f, -1f], gradients);
         layer.Backward(1, [0.25f, 0f], gradients);
+        Assert.Equal([0f, 0f, 0.75f, -1f, 0f, 0f], gradients);
+        // padding (class −1) is the zero vector and learns nothing
+        layer.Forward(EmbeddingLayer.Pad, row, parameters.Values);
+        Assert.Equal([0f, 0f], row);
+        layer.Backward(EmbeddingLayer.Pad, [9f, 9f], gradients);
         Assert.Equal([0f, 0f, 0.75f, -1f, 0f, 0f], gradients);
         Assert.Throws<ArgumentOutOfRangeException>(() => layer.Forward(3, row, parameters.Values));
     }

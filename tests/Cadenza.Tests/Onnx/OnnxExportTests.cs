@@ -96,7 +96,7 @@ public class OnnxExportTests
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void CadenzaModels_EmbeddingsCopyPathsGivenFeaturesAndInstruments_OrtMatchesCadenza()
+    public void CadenzaModels_EmbeddingsCopyPathsGivenFeaturesInstrumentsAndPadding_OrtMatchesCadenza()
     {
         using var dir = new TempDir();
         Instruments.InstrumentModelTests.WriteBand(dir.File("band"), 3, 4);
@@ -106,7 +106,8 @@ public class OnnxExportTests
             TrainJob.Run(TrainJob.Prepare(new TrainRequest
             {
                 Source = instruments ? dir.File("band") : Paths.Demo, Output = folder,
-                Model = ModelConfig.Cadenza with { LstmUnits = [24], Instruments = instruments },
+                // one model pads its windows and scores the copy paths' positions, the other does neither
+                Model = ModelConfig.Cadenza with { LstmUnits = [24], Instruments = instruments, PadStart = !instruments, CopyPositions = !instruments },
                 Training = TrainingConfig.Preset("cadenza") with { Epochs = 1, Patience = 0, Validation = 0, Threads = 1 },
                 Corpus = CorpusOptions.Default with { UseCache = false },
             }));
@@ -123,6 +124,8 @@ public class OnnxExportTests
                 float[] raw = c.ToFeatures(piece.AsSpan(b * 3, c.SequenceLength));
                 for (int i = 0; i < raw.Length; i++) windows[b * raw.Length + i] = encodings[i % c.InputSize].Encode(raw[i]);
             }
+            // a padded model's window that starts 3 notes before its piece: class −1 in every column
+            if (c.PadStart) windows.AsSpan(0, 3 * c.InputSize).Fill(FeatureEncoding.Pad);
             var rng = new Rng(3);
             var given = OnnxExport.GivenFeatures(c).ToDictionary(g => g, g => Enumerable.Range(0, batch).Select(_ => (long)rng.NextInt(c.Classes(g))).ToArray());
             if (instruments) Assert.Contains("instrument", given.Keys);

@@ -51,10 +51,11 @@ public class NoteStoreTests
         using NoteStore store = NoteStore.Open(dir.File("s.cnz"));
         var vocabulary = new InstrumentVocabulary(InstrumentVocabulary.Build(pieces));
         ModelConfig cadenza = ModelConfig.Cadenza.WithInstruments(vocabulary.Classes.ToArray());
-        foreach (ModelConfig c in new[] { ModelConfig.Paper, cadenza })
+        // and windows that start before their piece (padStart), which the store pads as memory does
+        foreach (ModelConfig c in new[] { ModelConfig.Paper, cadenza, cadenza with { PadStart = true } })
         {
-            var memory = new WindowSet(pieces, c.SequenceLength, c.Features, c.Vocabulary());
-            var disk = new StoreWindows(store, c.SequenceLength, c.Features, c.Vocabulary());
+            var memory = new WindowSet(pieces, c.SequenceLength, c.Features, c.Vocabulary(), c.PadStart);
+            var disk = new StoreWindows(store, c.SequenceLength, c.Features, c.Vocabulary(), c.PadStart);
             Assert.Equal(memory.Count, disk.Count);
             int[] all = Enumerable.Range(0, memory.Count).ToArray();
             for (int w = 0; w < all.Length; w++) Assert.Equal(memory.Locate(w), disk.Locate(w));

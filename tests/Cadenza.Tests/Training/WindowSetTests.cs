@@ -34,6 +34,28 @@ public class WindowSetTests
     }
 
     [Fact]
+    public void PaddedWindows_StartBeforeThePiece_PaddingIsClassMinusOne()
+    {
+        // 4 notes, T = 3: labels are notes 1, 2 and 3; the first two windows start 2 and 1 rows before the piece
+        Note[] notes = [new(62, 0, 0.1), new(64, 0.5, 0.75), new(66, 0.75, 1.75), new(68, 1.0, 1.5)];
+        var set = new WindowSet([notes, Piece(1, 40)], sequenceLength: 3, padStart: true);
+        Assert.Equal(3, set.Count);   // the one-note piece has nothing to predict
+        Assert.Equal([(0, -2), (0, -1), (0, 0)], Enumerable.Range(0, 3).Select(set.Locate));
+        var time = new FeatureEncoding(1f, [0.1, 0.3, 0.6]);
+        var x = new float[2 * 9];
+        var y = new float[2 * 3];
+        // transposed by +5: the real notes and the label move, the padding stays padding
+        set.Fill([0, 1], x, y, [FeatureEncoding.Identity, time, time], [0, 1, 2], [FeatureEncoding.Identity, time, time], [5, 5]);
+        Assert.Equal([-1f, -1f, -1f, -1f, -1f, -1f, 67f, 0f, 1f], x[..9]);         // note 0: step 0 (bin 0), duration 0.1 (bin 1)
+        Assert.Equal([69f, 2f, 1f], y[..3]);                                      // note 1: step 0.5, duration 0.25
+        Assert.Equal([-1f, -1f, -1f, 67f, 0f, 1f, 69f, 2f, 1f], x[9..]);
+        Assert.Equal([71f, 1f, 3f], y[3..]);                                      // note 2: step 0.25, duration 1.0
+        // the shift is bounded by the real notes alone, the NaN padding does not count
+        Assert.Equal(127 - 66, set.Transposable(1, 100));
+        Assert.Equal(-62, set.Transposable(0, -100));
+    }
+
+    [Fact]
     public void Fill_VelocityFeatureFirstAndPitchLast_HandComputed()
     {
         // the features in the model's own order; velocity is divided by 127 as an input and as a regression label
