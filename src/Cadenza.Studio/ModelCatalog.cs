@@ -12,7 +12,11 @@ namespace Cadenza.Studio;
 /// <param name="Corpus">The training corpus's source and size, as recorded.</param>
 /// <param name="BestValidationLoss">The best epoch's validation loss, when recorded.</param>
 /// <param name="Seeds">The recorded training windows a piece can start from: (file, first note).</param>
-public sealed record CatalogModel(string Id, string Preset, int Parameters, string Corpus, double? BestValidationLoss, IReadOnlyList<SeedWindowInfo> Seeds);
+public sealed record CatalogModel(string Id, string Preset, int Parameters, string Corpus, double? BestValidationLoss, IReadOnlyList<SeedWindowInfo> Seeds)
+{
+    /// <summary>Notes the model reads before each prediction: a seed's length.</summary>
+    public int Window { get; init; }
+}
 
 /// <summary>One recorded training window: its index, the piece and the note it starts at.</summary>
 public sealed record SeedWindowInfo(int Index, string File, int Note);
@@ -103,7 +107,7 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
             string source = corpus is null ? "(not recorded)" : $"{corpus["source"]} ({corpus["trainFiles"]?.AsArray().Count ?? 0} training pieces)";
             double? best = BestValidationLoss(folder);
             var seeds = (corpus?["seeds"]?.AsArray() ?? []).Select((s, i) => new SeedWindowInfo(i, s?["file"]?.GetValue<string>() ?? "", s?["note"]?.GetValue<int>() ?? 0)).ToList();
-            return new CatalogModel(id, preset, parameters, source, best, seeds);
+            return new CatalogModel(id, preset, parameters, source, best, seeds) { Window = model.SequenceLength };
         }
         catch (Exception e) when (e is ModelFormatException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
         {

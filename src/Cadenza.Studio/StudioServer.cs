@@ -252,7 +252,8 @@ public sealed class StudioServer : IAsyncDisposable
         return Results.Json(new
         {
             id, name, count = midi.Notes.Length,
-            notes = ToJson(midi.Notes.AsSpan(0, Math.Min(25, midi.Notes.Length)).ToArray()),
+            // the seed is as long as the chosen model's window, which the page knows: the first notes any model could read
+            notes = ToJson(midi.Notes.AsSpan(0, Math.Min(ModelConfig.MaxSequenceLength, midi.Notes.Length)).ToArray()),
             warning = midi.Repairs.IsEmpty ? null : $"{name}: {midi.Repairs.Describe()}",
         }, Json);
     }

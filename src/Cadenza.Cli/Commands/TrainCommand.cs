@@ -35,6 +35,7 @@ internal static class TrainCommand
         public Option<bool> Instruments { get; } = new("--instruments") { Description = "Read and compose each note's instrument: an ensemble, one MIDI track per instrument (cadenza preset)" };
         public Option<int?> MaxInstruments { get; } = new("--max-instruments") { Description = "With --instruments: the most frequent N programs get a class of their own, the rest are \"other\" (default 16)" };
         public Option<int?> Window { get; } = new("--window") { Description = "Notes the model reads before each prediction (default 25; 50 measured better on long pieces, bench/quality); a piece needs one note more to be trained on, a seed as many" };
+        public Option<bool> PadStart { get; } = new("--pad-start") { Description = "Let windows start before a piece's first note (padding, cadenza preset), so pieces and seeds shorter than the window are read" };
         public Option<bool> Drums { get; } = new("--drums") { Description = "Read drum tracks too; with --instruments the drum kit is an instrument of its own" };
 
         public void AddTo(Command command)
@@ -43,7 +44,7 @@ internal static class TrainCommand
             command.Options.Add(Validation); command.Options.Add(Seed); command.Options.Add(Threads); command.Options.Add(Instrument); command.Options.Add(Config);
             command.Options.Add(Split); command.Options.Add(Part); command.Options.Add(MaxPieces);
             command.Options.Add(Preset); command.Options.Add(ValidationData); command.Options.Add(Transpose); command.Options.Add(Stretch); command.Options.Add(Articulation);
-            command.Options.Add(Instruments); command.Options.Add(MaxInstruments); command.Options.Add(Drums); command.Options.Add(Window);
+            command.Options.Add(Instruments); command.Options.Add(MaxInstruments); command.Options.Add(Drums); command.Options.Add(Window); command.Options.Add(PadStart);
         }
 
         /// <summary>The effective architecture and training settings: the preset, then --config, then the explicit options.</summary>
@@ -57,6 +58,7 @@ internal static class TrainCommand
             if (r.GetValue(Instruments)) patch["instruments"] = true;
             if (r.GetValue(MaxInstruments) is { } n) patch["instrumentLimit"] = n;
             if (r.GetValue(Window) is { } w) patch["sequenceLength"] = w;
+            if (r.GetValue(PadStart)) patch["padStart"] = true;
             return patch;
         }
 
@@ -106,7 +108,7 @@ internal static class TrainCommand
         PreparedTraining prepared = Ui.Reading("reading the corpus", null, p => TrainJob.Prepare(request, p));
         Ui.WarnPieces(prepared.Corpus);
         if (prepared.Corpus.UnusableCount > 0)
-            Ui.Warning($"{Ui.N(prepared.Corpus.UnusableCount)} of {Ui.N(prepared.Corpus.Files)} pieces left out: drums only, or fewer than the {prepared.Model.Config.MinNotes} notes {(prepared.Model.Config.PadStart ? "a note and its label need" : "a window and its label need (a smaller --window keeps shorter pieces)")}");
+            Ui.Warning($"{Ui.N(prepared.Corpus.UnusableCount)} of {Ui.N(prepared.Corpus.Files)} pieces left out: drums only, or fewer than the {prepared.Model.Config.MinNotes} notes {(prepared.Model.Config.PadStart ? "a note and its label need" : "a window and its label need (--pad-start or a smaller --window keeps shorter pieces)")}");
         PrintSetup(prepared);
         return Ui.WithCancel(cancel =>
         {

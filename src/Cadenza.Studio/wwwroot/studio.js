@@ -44,8 +44,9 @@ async function uploadSeed(file) {
   status(`reading ${file.name}…`);
   try {
     state.upload = await api("/api/seeds", { method: "POST", body: form });
-    const first = state.upload.notes.map((n) => n.pitch).join(" ");
-    $("seed-info").textContent = `${state.upload.name}: ${state.upload.count} notes; the seed is the first 25: ${first}` +
+    const window = currentModel()?.window ?? 25;
+    const first = state.upload.notes.slice(0, window).map((n) => n.pitch).join(" ");
+    $("seed-info").textContent = `${state.upload.name}: ${state.upload.count} notes; the seed is the first ${Math.min(window, state.upload.count)}: ${first}` +
       (state.upload.warning ? `\n${state.upload.warning}` : "");
     document.querySelector("input[name=seed][value=upload]").checked = true;
     status("ready");

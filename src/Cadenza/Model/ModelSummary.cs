@@ -17,8 +17,8 @@ public static class ModelSummary
     public static string Describe(ModelConfig c)
     {
         string inputs = string.Join(", ", c.Features.Select(f => c.EmbeddingDim(f) is var d and > 0 ? $"{f} embedded ×{d}" : f));
-        string heads = string.Join(", ", c.Heads.Select(h => $"{h.Name}({h.Units}{(h.Kind == HeadKind.Classes && ModelConfig.IsTime(h.Name) ? " time bins" : "")}{(h.Copy ? " + copy" + (h.CopyWithin is { } w ? $" within {w}" : "") : "")}{(h.Given is { Length: > 0 } g ? " | " + string.Join(", ", g) : "")})"));
-        return $"{c.SequenceLength} × ({inputs}) → LSTM({string.Join(", ", c.LstmUnits)}) → {heads}";
+        string heads = string.Join(", ", c.Heads.Select(h => $"{h.Name}({h.Units}{(h.Kind == HeadKind.Classes && ModelConfig.IsTime(h.Name) ? " time bins" : "")}{(h.Copy ? " + copy" + (c.CopyPositions ? " by position" : "") + (h.CopyWithin is { } w ? $" within {w}" : "") : "")}{(h.Given is { Length: > 0 } g ? " | " + string.Join(", ", g) : "")})"));
+        return $"{c.SequenceLength}{(c.PadStart ? " (padded before a piece)" : "")} × ({inputs}) → LSTM({string.Join(", ", c.LstmUnits)}) → {heads}";
     }
 
     /// <summary>The rows, input first.</summary>

@@ -131,7 +131,7 @@ public static class TrainJob
     internal static void RequireUsable(TrainRequest request, CorpusSummary summary)
     {
         if (summary.FilesUsable == 0)
-            throw new CorpusException($"{request.Source}: no usable piece ({summary.Files} found, {summary.SkippedCount} unreadable, {summary.UnusableCount} too short or drums only; a smaller --window keeps shorter pieces)");
+            throw new CorpusException($"{request.Source}: no usable piece ({summary.Files} found, {summary.SkippedCount} unreadable, {summary.UnusableCount} too short or drums only; --pad-start or a smaller --window keeps shorter pieces)");
     }
 
     /// <exception cref="TrainingException">Fewer training windows than one batch.</exception>

@@ -117,7 +117,22 @@ public class CliErrorTests
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.File("short"));
         File.Copy(Path.Combine(Paths.Demo, "BoosterMusic_02-LavendersBlue.mid"), dir.File("short/a.mid"));
-        AssertOneLineError(["train", dir.File("short"), "--out", dir.File("m"), "--window", "200"], "1 too short or drums only; a smaller --window keeps shorter pieces", dir.File("m"));
+        AssertOneLineError(["train", dir.File("short"), "--out", dir.File("m"), "--window", "200"], "1 too short or drums only; --pad-start or a smaller --window keeps shorter pieces", dir.File("m"));
+    }
+
+    [Fact]
+    public void Train_WindowLongerThanEveryPiece_PadStartKeepsIt()
+    {
+        // the way out the error names: with --pad-start the same piece is trained on, all 127 notes after its first
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("short"));
+        File.Copy(Path.Combine(Paths.Demo, "BoosterMusic_02-LavendersBlue.mid"), dir.File("short/a.mid"));
+        var (exit, output, err) = Cli.Run(["train", dir.File("short"), "--out", dir.File("m"), "--window", "200", "--pad-start", "--epochs", "1", "--val", "0"]);
+        Assert.True(exit == 0, err);
+        Assert.Contains("127 / 0 windows", output);
+        ModelConfig c = ModelStore.Load(dir.File("m")).Config;
+        Assert.True(c.PadStart);
+        Assert.Equal(200, c.SequenceLength);
     }
 
     [Fact]

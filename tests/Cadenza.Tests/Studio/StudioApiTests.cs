@@ -32,6 +32,7 @@ public class StudioApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         Assert.Contains("data/demo", m.GetProperty("corpus").GetString());
         Assert.True(m.GetProperty("bestValidationLoss").GetDouble() > 0);
         Assert.Equal(TrainJob.StoredSeeds, m.GetProperty("seeds").GetArrayLength());
+        Assert.Equal(25, m.GetProperty("window").GetInt32());   // the paper's window: how long a seed the page shows
     }
 
     [Fact]
@@ -120,7 +121,9 @@ public class StudioApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         JsonElement seed = await Json(response);
         Note[] notes = MidiReader.Read(path).Notes;
         Assert.Equal(notes.Length, seed.GetProperty("count").GetInt32());
-        Assert.Equal(notes[..25].Select(n => n.Pitch), seed.GetProperty("notes").EnumerateArray().Select(n => n.GetProperty("pitch").GetInt32()));
+        // the first notes any model could read (the page shows as many as the chosen model's window)
+        Assert.Equal(notes[..Math.Min(notes.Length, Cadenza.Model.ModelConfig.MaxSequenceLength)].Select(n => n.Pitch),
+                     seed.GetProperty("notes").EnumerateArray().Select(n => n.GetProperty("pitch").GetInt32()));
 
         JsonElement piece = await Json(await Generate(new { model = StudioFixture.ModelId, notes = 10, seedUpload = seed.GetProperty("id").GetString() }));
         Assert.Equal(notes[..25].Select(n => n.Pitch), piece.GetProperty("seedNotes").EnumerateArray().Select(n => n.GetProperty("pitch").GetInt32()));
