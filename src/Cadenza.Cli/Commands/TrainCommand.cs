@@ -34,7 +34,7 @@ internal static class TrainCommand
         public Option<float?> Articulation { get; } = new("--articulation") { Description = "Articulation augmentation: scale each training window's durations alone by a factor in [1/(1+A), 1+A], staccato to legato (cadenza: 2, paper: 0)" };
         public Option<bool> Instruments { get; } = new("--instruments") { Description = "Read and compose each note's instrument: an ensemble, one MIDI track per instrument (cadenza preset)" };
         public Option<int?> MaxInstruments { get; } = new("--max-instruments") { Description = "With --instruments: the most frequent N programs get a class of their own, the rest are \"other\" (default 16)" };
-        public Option<int?> Window { get; } = new("--window") { Description = "Notes the model reads before each prediction (default 25; 50 measured better on long pieces, bench/quality); a piece needs one note more to be trained on, a seed as many" };
+        public Option<int?> Window { get; } = new("--window") { Description = "Notes the model reads before each prediction (cadenza: 50, paper: 25); a piece needs one note more to be trained on and a seed as many, unless --pad-start" };
         public Option<bool> PadStart { get; } = new("--pad-start") { Description = "Let windows start before a piece's first note (padding, cadenza preset), so pieces and seeds shorter than the window are read" };
         public Option<bool> Drums { get; } = new("--drums") { Description = "Read drum tracks too; with --instruments the drum kit is an instrument of its own" };
 

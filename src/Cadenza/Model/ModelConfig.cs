@@ -64,13 +64,14 @@ public sealed record ModelConfig
     public static ModelConfig Paper { get; } = new();
 
     /// <summary>
-    /// Cadenza's own model: pitch, step and duration as learned embeddings (time as bins with an exact-zero bin), an
-    /// LSTM(128) with dropout, and three class heads, each mixing its softmax with a copy of the window's values; the
+    /// Cadenza's own model: a 50-note window, pitch, step and duration as learned embeddings (time as bins with an
+    /// exact-zero bin), an LSTM(128) with dropout, and three class heads, each mixing its softmax with a copy of the window's values; the
     /// pitch is drawn knowing the note's step (so a chord's notes are drawn as chords are written). Each choice was
     /// measured on the development split (bench/quality/README.md).
     /// </summary>
     public static ModelConfig Cadenza { get; } = new()
     {
+        SequenceLength = 50,   // 25 notes of this music last about a second, too short to hold a tempo (bench/quality, session 9)
         Embeddings = [new("pitch", 48), new("step", 16), new("duration", 16)],
         TimeBinEdges = TimeBins.Refine(2),
         LstmUnits = [128],
