@@ -27,6 +27,7 @@ internal static class CorpusCommand
                 UseCache = !r.GetValue(noCache), CacheWarning = Ui.Warning,
                 Split = CorpusSources.ParseSplit(r.GetValue(split)),
                 Part = CorpusSources.ParsePart(r.GetValue(part)),
+                MinNotes = Model.ModelConfig.Cadenza.MinNotes,   // usable as `train` counts it by default
             };
             ICorpusSource source = CorpusSources.Open(r.GetValue(dir)!);
             CorpusSummary s = Ui.Reading($"reading {source.Description}", source.ExpectedCount(options), p => CorpusReader.Summarise(source, options, p));
