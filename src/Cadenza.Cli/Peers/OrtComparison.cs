@@ -22,7 +22,7 @@ internal sealed record OrtFigure(string Preset, string What, int Threads, double
 /// <summary>
 /// ONNX Runtime (CPU provider, graph optimisation ALL, inputs and outputs bound once) on the model Cadenza exports,
 /// timed beside <see cref="MusicNetwork.Forward"/> in the same process, alternating the two so both see the same
-/// machine: a 25-note window at batch 1 (generation's per-note cost), and forward windows/s at batch 64.
+/// machine: one window at batch 1 (generation's per-note cost), and forward windows/s at batch 64.
 /// </summary>
 internal static class OrtComparison
 {
@@ -43,7 +43,7 @@ internal static class OrtComparison
                 ort.Load(x, y);
                 bool given = OnnxExport.GivenFeatures(model.Config).Length > 0;
                 var (c, o) = Alternate(() => net.Infer(x, 1, given ? y : default), ort.Run, seconds);
-                yield return new OrtFigure(preset, "one 25-note window, batch 1 (median)", 1, c * 1e6, o * 1e6, "us");
+                yield return new OrtFigure(preset, $"one {model.Config.SequenceLength}-note window, batch 1 (median)", 1, c * 1e6, o * 1e6, "us");
             }
             const int batch = 64;
             var (x64, y64) = BenchmarkSuite.SyntheticBatch(model.Config, batch, 6);
