@@ -160,17 +160,29 @@ public class InstrumentModelTests
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void TrainAndGenerate_BachDoodleHarmonisations_ComeOutAsFourVoices()
+    public void TrainAndGenerate_BachDoodleHarmonisations_ComeOutAsFourVoices() => TrainAndGenerateChorales(beats: 24, padStart: false);
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void TrainAndGenerate_ShortHarmonisationsPadded_ComeOutAsFourVoices()
+    {
+        // 8 beats × 4 voices = 32 notes, fewer than a 50-note window and its label: only padded windows read them
+        var e = Assert.Throws<CorpusException>(() => TrainAndGenerateChorales(beats: 8, padStart: false));
+        Assert.Contains("no usable piece", e.Message);
+        TrainAndGenerateChorales(beats: 8, padStart: true);
+    }
+
+    private static void TrainAndGenerateChorales(int beats, bool padStart)
     {
         using var dir = new TempDir();
         // chorales: four voices (NoteSequence instruments 0..3, all program 0) sounding together on every beat
         var rng = new Rng(5);
         var requests = new List<(Note[] Melody, Note[] Harmony)>();
-        for (int s = 0; s < 12; s++)
+        for (int s = 0; s < 12 * 24 / beats; s++)
         {
             var harmony = new List<Note>();
             int[] voice = [72, 64, 57, 45];
-            for (int beat = 0; beat < 24; beat++)
+            for (int beat = 0; beat < beats; beat++)
             for (int v = 0; v < 4; v++)
             {
                 voice[v] = Math.Clamp(voice[v] + rng.NextInt(5) - 2, 64 - 8 * v, 76 - 8 * v);
@@ -181,7 +193,7 @@ public class InstrumentModelTests
         string shard = dir.File(BachDoodleTests.ShardName);
         DatasetFiles.Shard(shard, requests.Select(r => DatasetFiles.Session([r])));
         string model = dir.File("model");
-        ModelConfig small = ModelConfig.Cadenza with { LstmUnits = [32], Instruments = true };
+        ModelConfig small = ModelConfig.Cadenza with { LstmUnits = [32], Instruments = true, PadStart = padStart };
         TrainingConfig training = TrainingConfig.Preset("cadenza") with { Epochs = 4, Patience = 0, Validation = 0, Transpose = 0 };
         TrainJob.Run(TrainJob.Prepare(new TrainRequest { Source = shard, Output = model, Model = small, Training = training, Corpus = CorpusOptions.Default with { UseCache = false } }));
 
