@@ -19,7 +19,7 @@ public sealed class WindowSet : IWindowSource
     private readonly int[] _piece;          // window → piece
     private readonly int[] _start;          // window → first note (negative for a padded window: rows before the piece)
     private readonly WindowColumns _columns;
-    private readonly float[] _padded;       // [(T + 1) × Width] a padded window's rows: NaN rows, then the piece's first notes
+    private readonly bool _padStart;
 
     /// <summary>Builds the windows of <paramref name="pieces"/> (each sorted by start).</summary>
     /// <param name="features">The note features per window row, in order (see <see cref="NoteFeatures.Known"/>);
@@ -39,7 +39,7 @@ public sealed class WindowSet : IWindowSource
         if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
         _piece = new int[count];
         _start = new int[count];
-        _padded = padStart ? new float[(sequenceLength + 1) * Width] : [];
+        _padStart = padStart;
         int w = 0;
         for (int p = 0; p < pieces.Count; p++)
         for (int s = first; s + sequenceLength < pieces[p].Length; s++)
@@ -72,13 +72,13 @@ public sealed class WindowSet : IWindowSource
     /// <summary>Where window <paramref name="index"/> comes from: piece and first note (negative: that many padding rows before the piece).</summary>
     public (int Piece, int Start) Locate(int index) => (_piece[index], _start[index]);
 
-    // window w's T + 1 raw rows: a slice of its piece, or for a padded window NaN rows and then the piece's first notes
-    private ReadOnlySpan<float> Rows(int w)
+    // window w's T + 1 raw rows: a slice of its piece, or for a padded window NaN rows and then the piece's first notes,
+    // in the caller's scratch [(T + 1) × Width] (on its stack: evaluation fills windows from two threads at once)
+    private ReadOnlySpan<float> Rows(int w, Span<float> padded)
     {
         int width = Width, start = _start[w], rows = SequenceLength + 1;
         float[] piece = _features[_piece[w]];
         if (start >= 0) return piece.AsSpan(start * width, rows * width);
-        Span<float> padded = _padded;
         padded[..(-start * width)].Fill(float.NaN);
         piece.AsSpan(0, (rows + start) * width).CopyTo(padded[(-start * width)..]);
         return padded;
@@ -99,9 +99,10 @@ public sealed class WindowSet : IWindowSource
     {
         int width = Width, t = SequenceLength, stride = labelColumns.Length;
         if (inputEncodings.Length != width) throw new ArgumentException($"{inputEncodings.Length} input encodings for {width} features", nameof(inputEncodings));
+        Span<float> padded = _padStart ? stackalloc float[(t + 1) * width] : default;   // at most 1,001 × 5 floats
         for (int b = 0; b < windows.Length; b++)
         {
-            EncodeWindow(Rows(windows[b]), width, _columns, inputs.Slice(b * t * width, t * width),
+            EncodeWindow(Rows(windows[b], padded), width, _columns, inputs.Slice(b * t * width, t * width),
                          labels.Slice(b * stride, stride), inputEncodings, labelColumns, labelEncodings, transpose.IsEmpty ? 0 : transpose[b],
                          stretch.IsEmpty ? 1f : stretch[b], articulation.IsEmpty ? 1f : articulation[b]);
         }
@@ -158,7 +159,8 @@ public sealed class WindowSet : IWindowSource
     /// The shift of at most |<paramref name="wanted"/>| semitones, in its direction, that keeps every pitch of
     /// window <paramref name="index"/> (and its label) inside 0..127; drum notes do not move and do not count.
     /// </summary>
-    public int Transposable(int index, int wanted) => _columns.Pitch < 0 ? 0 : ClampShift(Rows(index), Width, _columns, wanted);
+    public int Transposable(int index, int wanted) =>
+        _columns.Pitch < 0 ? 0 : ClampShift(Rows(index, _padStart ? new float[(SequenceLength + 1) * Width] : default), Width, _columns, wanted);
 
     internal static int ClampShift(ReadOnlySpan<float> notes, int width, WindowColumns columns, int wanted)
     {
