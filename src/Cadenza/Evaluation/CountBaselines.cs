@@ -10,7 +10,8 @@ namespace Cadenza.Evaluation;
 /// λ·(share of the label's value among the window's notes) + (1 − λ)·unigram, with λ chosen on the training windows.
 /// </summary>
 /// <param name="Feature">pitch, step or duration.</param>
-/// <param name="Counts">Count per class of the training labels (every note after a piece's first window).</param>
+/// <param name="Counts">Count per class of the training labels (every note after a piece's first window; with padding,
+/// every note after its first).</param>
 /// <param name="Lambda">The copy share λ that fitted the training windows best.</param>
 public sealed record CountBaseline(string Feature, long[] Counts, double Lambda)
 {
@@ -20,19 +21,23 @@ public sealed record CountBaseline(string Feature, long[] Counts, double Lambda)
     /// <summary>The features with count baselines.</summary>
     public static readonly string[] Features = ["pitch", "step", "duration"];
 
-    /// <summary>Fits the unigram and λ of <paramref name="feature"/> on the windows of <paramref name="pieces"/>; instrument needs the model's <paramref name="instruments"/>.</summary>
-    public static CountBaseline Fit(string feature, IReadOnlyList<Note[]> pieces, int sequenceLength, InstrumentVocabulary? instruments = null)
+    /// <summary>
+    /// Fits the unigram and λ of <paramref name="feature"/> on the windows of <paramref name="pieces"/>; instrument needs
+    /// the model's <paramref name="instruments"/>. With <paramref name="padStart"/> the windows are a padded model's:
+    /// every note from a piece's second on is a label, and a window holds the notes before it, at most T.
+    /// </summary>
+    public static CountBaseline Fit(string feature, IReadOnlyList<Note[]> pieces, int sequenceLength, InstrumentVocabulary? instruments = null, bool padStart = false)
     {
         int classes = ClassesOf(feature, instruments);
         var counts = new long[classes];
         foreach (Note[] piece in pieces)
         {
             int[] v = Values(feature, piece, instruments);
-            for (int i = sequenceLength; i < v.Length; i++) counts[v[i]]++;
+            for (int i = FirstLabel(sequenceLength, padStart); i < v.Length; i++) counts[v[i]]++;
         }
         var sums = new double[LambdaGrid.Length];
         var unigram = Unigram(counts);
-        ForEachWindow(feature, pieces, sequenceLength, instruments, (share, label) =>
+        ForEachWindow(feature, pieces, sequenceLength, padStart, instruments, (share, label) =>
         {
             for (int k = 0; k < LambdaGrid.Length; k++) sums[k] -= Math.Log(LambdaGrid[k] * share + (1 - LambdaGrid[k]) * unigram[label]);
         });
@@ -41,14 +46,14 @@ public sealed record CountBaseline(string Feature, long[] Counts, double Lambda)
         return new CountBaseline(feature, counts, LambdaGrid[best]);
     }
 
-    /// <summary>Mean −ln p of the held-out labels of <paramref name="pieces"/> under the unigram and under the copy model: (unigram, copy) nats per note.</summary>
-    public (double Unigram, double Copy) CrossEntropy(IReadOnlyList<Note[]> pieces, int sequenceLength, InstrumentVocabulary? instruments = null)
+    /// <summary>Mean −ln p of the held-out labels of <paramref name="pieces"/> under the unigram and under the copy model: (unigram, copy) nats per note; <paramref name="padStart"/> as in <see cref="Fit"/>.</summary>
+    public (double Unigram, double Copy) CrossEntropy(IReadOnlyList<Note[]> pieces, int sequenceLength, InstrumentVocabulary? instruments = null, bool padStart = false)
     {
         double[] unigram = Unigram(Counts);
         double u = 0, c = 0;
         long n = 0;
         double lambda = Lambda;
-        ForEachWindow(Feature, pieces, sequenceLength, instruments, (share, label) =>
+        ForEachWindow(Feature, pieces, sequenceLength, padStart, instruments, (share, label) =>
         {
             u -= Math.Log(unigram[label]);
             c -= Math.Log(lambda * share + (1 - lambda) * unigram[label]);
@@ -67,22 +72,27 @@ public sealed record CountBaseline(string Feature, long[] Counts, double Lambda)
         return counts.Select(c => (c + 1.0) / (total + counts.Length)).ToArray();
     }
 
-    // each window's label class and the share of the window's notes with that class, counted with a sliding histogram
-    private static void ForEachWindow(string feature, IReadOnlyList<Note[]> pieces, int t, InstrumentVocabulary? instruments, Action<double, int> visit)
+    /// <summary>The first note of a piece that is a label: after a whole window, or after one note when windows are padded.</summary>
+    public static int FirstLabel(int sequenceLength, bool padStart) => padStart ? 1 : sequenceLength;
+
+    // each window's label class and the share of the window's notes with that class, counted with a sliding histogram;
+    // a padded window's share is over the notes it really holds (padding is no note)
+    private static void ForEachWindow(string feature, IReadOnlyList<Note[]> pieces, int t, bool padStart, InstrumentVocabulary? instruments, Action<double, int> visit)
     {
         var window = new int[ClassesOf(feature, instruments)];
+        int first = FirstLabel(t, padStart);
         foreach (Note[] piece in pieces)
         {
-            if (piece.Length <= t) continue;
+            if (piece.Length <= first) continue;
             int[] v = Values(feature, piece, instruments);
             Array.Clear(window);
-            for (int i = 0; i < t; i++) window[v[i]]++;
-            for (int s = 0; s + t < v.Length; s++)
+            for (int i = 0; i < first; i++) window[v[i]]++;
+            for (int i = first; i < v.Length; i++)
             {
-                int label = v[s + t];
-                visit((double)window[label] / t, label);
-                window[v[s]]--;
-                window[v[s + t]]++;
+                int label = v[i];
+                visit((double)window[label] / Math.Min(i, t), label);
+                if (i >= t) window[v[i - t]]--;   // the window slides once it is full
+                window[v[i]]++;
             }
         }
     }

@@ -45,12 +45,13 @@ public sealed record PitchBaselines(double UniformNats, double UniformTop1, doub
         return labels == 0 ? double.NaN : sum / labels;
     }
 
-    /// <summary>Count per pitch of the window labels of <paramref name="pieces"/>: every note after the first <paramref name="sequenceLength"/> of its piece.</summary>
-    public static long[] LabelCounts(IEnumerable<Note[]> pieces, int sequenceLength, int classes = 128)
+    /// <summary>Count per pitch of the window labels of <paramref name="pieces"/>: every note after the first <paramref name="sequenceLength"/> of its piece (with <paramref name="padStart"/>, after its first).</summary>
+    public static long[] LabelCounts(IEnumerable<Note[]> pieces, int sequenceLength, int classes = 128, bool padStart = false)
     {
         var counts = new long[classes];
+        int first = CountBaseline.FirstLabel(sequenceLength, padStart);
         foreach (Note[] piece in pieces)
-            for (int i = sequenceLength; i < piece.Length; i++) counts[piece[i].Pitch]++;
+            for (int i = first; i < piece.Length; i++) counts[piece[i].Pitch]++;
         return counts;
     }
 }

@@ -41,16 +41,17 @@ public static class EvalJob
         JsonObject? corpus = ModelStore.ReadCorpusSection(request.ModelPath);
         var warnings = new List<string>();
         int t = model.Config.SequenceLength;
-        var (files, description) = HeldOut(request, corpus, t, warnings, progress);
+        bool padded = model.Config.PadStart;   // windows as the model was trained on them: a padded model is judged on short pieces too
+        var (files, description) = HeldOut(request, corpus, model.Config, warnings, progress);
         List<Note[]> pieces = files.Select(f => f.Notes).ToList();
 
-        HeldOutLoss loss = LossEvaluator.Evaluate(model, new WindowSet(pieces, t, model.Config.Features, model.Config.Vocabulary()), request.Threads);
+        HeldOutLoss loss = LossEvaluator.Evaluate(model, new WindowSet(pieces, t, model.Config.Features, model.Config.Vocabulary(), padded), request.Threads);
         NoteStatistics? training = GenerateJob.TrainingStatistics(corpus);
         if (training is null) warnings.Add("the model carries no training-corpus statistics (a TF.js or imported model): the unigram baseline is skipped");
         int classes = model.Config.Heads.First(h => h.Name == "pitch").Units;
-        PitchBaselines baselines = PitchBaselines.Of(PitchBaselines.LabelCounts(pieces, t, classes), training?.Pitch ?? []);
+        PitchBaselines baselines = PitchBaselines.Of(PitchBaselines.LabelCounts(pieces, t, classes, padded), training?.Pitch ?? []);
         InstrumentVocabulary? instruments = model.Config.Vocabulary();
-        IReadOnlyList<CountBaselineResult> counts = CountBaselines(corpus, pieces, t, instruments);
+        IReadOnlyList<CountBaselineResult> counts = CountBaselines(corpus, pieces, t, padded, instruments);
         if (training != null && counts.Count == 0) warnings.Add("the model records no count models (trained by an earlier build): the copy baselines are skipped");
 
         var options = new GenerationOptions { Notes = request.Notes, Temperature = request.Temperature, TopK = request.TopK, Seed = request.RngSeed, FreeRange = request.FreeRange };
@@ -95,7 +96,7 @@ public static class EvalJob
     }
 
     /// <summary>The count models fitted when the model was trained (<see cref="TrainJob"/> records them), measured on the held-out pieces.</summary>
-    private static IReadOnlyList<CountBaselineResult> CountBaselines(JsonObject? corpus, IReadOnlyList<Note[]> pieces, int t, InstrumentVocabulary? instruments)
+    private static IReadOnlyList<CountBaselineResult> CountBaselines(JsonObject? corpus, IReadOnlyList<Note[]> pieces, int t, bool padded, InstrumentVocabulary? instruments)
     {
         if (corpus?["baselines"] is not JsonArray recorded) return [];
         var results = new List<CountBaselineResult>();
@@ -103,7 +104,7 @@ public static class EvalJob
         {
             CountBaseline? b = node.Deserialize<CountBaseline>(ModelStore.Json);
             if (b is null || b.Counts.Length != CountBaseline.ClassesOf(b.Feature, instruments)) continue;
-            var (unigram, copy) = b.CrossEntropy(pieces, t, instruments);
+            var (unigram, copy) = b.CrossEntropy(pieces, t, instruments, padded);
             results.Add(new CountBaselineResult(b.Feature, unigram, copy, b.Lambda));
         }
         return results;
@@ -126,32 +127,36 @@ public static class EvalJob
         var seeds = new List<SeedWindow>();
         var real = new List<Note[]>();
         if (count == 0) return (pieces, seeds, real);
-        int t = model.Config.SequenceLength;
+        ModelConfig c = model.Config;
+        int t = c.SequenceLength;
         var generator = new Generator(model);
         var rng = new Rng(options.Seed ^ SeedSalt);
         for (int s = 0; s < count; s++)
         {
             CorpusFile file = files[rng.NextInt(files.Count)];
-            int start = rng.NextInt(file.Notes.Length - t + 1);
-            float[] seed = model.Config.ToFeatures(file.Notes.AsSpan(start, t));
-            seed[Array.IndexOf(model.Config.Features, "step")] = (float)NoteFeatures.Step(file.Notes, start);
+            // a padded model's seed may start before its file, as its windows do: the notes it holds, padded again
+            int start = c.PadStart ? rng.NextInt(file.Notes.Length) - (t - 1) : rng.NextInt(file.Notes.Length - t + 1);
+            int first = Math.Max(0, start);
+            float[] seed = c.ToFeatures(file.Notes.AsSpan(first, start + t - first));
+            seed[Array.IndexOf(c.Features, "step")] = (float)NoteFeatures.Step(file.Notes, first);
+            seed = c.PadSeed(seed);
             ulong sampling = rng.NextULong();
             pieces.Add(generator.Generate(seed, options with { Seed = sampling }));
-            seeds.Add(new SeedWindow(file.Path, start, sampling));
+            seeds.Add(new SeedWindow(file.Path, first, sampling));
             double origin = file.Notes[start + t - 1].Start;
             real.Add(file.Notes.Skip(start + t).Take(options.Notes).Select(n => n with { Start = n.Start - origin, End = n.End - origin }).ToArray());
         }
         return (pieces, seeds, real);
     }
 
-    private static (List<CorpusFile> Files, string Description) HeldOut(EvalRequest request, JsonNode? corpus, int t, List<string> warnings, IProgress<int>? progress)
+    private static (List<CorpusFile> Files, string Description) HeldOut(EvalRequest request, JsonNode? corpus, ModelConfig model, List<string> warnings, IProgress<int>? progress)
     {
         string instrument = corpus?["instrument"]?.GetValue<string>() ?? "merged";
         // the model's own reading rules, so held-out notes are what training would have seen
         CorpusOptions options = request.Corpus with
         {
             Midi = new MidiReadSettings { Instruments = instrument == "first" ? InstrumentSelection.First : InstrumentSelection.Merged, Drums = corpus?["drums"]?.GetValue<bool>() ?? false },
-            MinNotes = t + 1,
+            MinNotes = model.MinNotes,
         };
         string? source = corpus?["source"]?.GetValue<string>();
         string[] trainFiles = Names(corpus?["trainFiles"]);
@@ -161,7 +166,7 @@ public static class EvalJob
             var (all, summary) = CorpusReader.Read(request.Data, options, progress);
             var usable = all.Where(f => f.Status == CorpusFileStatus.Usable).ToList();
             if (usable.Count == 0)
-                throw new EvaluationException($"{request.Data}: no usable MIDI file ({summary.Files} found; each needs at least {t + 1} notes)");
+                throw new EvaluationException($"{request.Data}: no usable MIDI file ({summary.Files} found; each needs at least {model.MinNotes} notes)");
             string root = File.Exists(request.Data) ? Path.GetDirectoryName(Path.GetFullPath(request.Data))! : Path.GetFullPath(request.Data);
             if (source != null && Path.TrimEndingDirectorySeparator(root) == Path.TrimEndingDirectorySeparator(source))
             {
@@ -174,7 +179,7 @@ public static class EvalJob
 
         if (corpus is null || source is null)
             throw new EvaluationException($"{request.ModelPath}: the model records no training corpus, so no held-out files; give --data HELDOUT");
-        if (corpus["store"]?["validation"]?.GetValue<string>() is { } store) return StoredHeldOut(store, t);
+        if (corpus["store"]?["validation"]?.GetValue<string>() is { } store) return StoredHeldOut(store, model.MinNotes);
         string[] names = Names(corpus["validationFiles"]);
         if (names.Length == 0)
             throw new EvaluationException($"{request.ModelPath}: the model was trained without held-out files (--val 0); give --data HELDOUT");
@@ -205,7 +210,7 @@ public static class EvalJob
     public const int StoredHeldOutNotes = 2_000_000;
 
     // a model trained from note stores (train --store): its validation store's first pieces, as many as memory allows
-    private static (List<CorpusFile> Files, string Description) StoredHeldOut(string path, int t)
+    private static (List<CorpusFile> Files, string Description) StoredHeldOut(string path, int minNotes)
     {
         try
         {
@@ -216,7 +221,7 @@ public static class EvalJob
             for (int p = 0; p < pieces.Count && notes < StoredHeldOutNotes; p++)
             {
                 Note[] piece = pieces[p];
-                if (piece.Length <= t) continue;
+                if (piece.Length < minNotes) continue;
                 files.Add(new CorpusFile($"store piece {p + 1}", piece, CorpusFileStatus.Usable, "", piece.Length * (long)Cadenza.Store.NoteStore.NoteBytes));
                 notes += piece.Length;
             }

@@ -207,7 +207,7 @@ public static class TrainJob
             ["statistics"] = JsonSerializer.SerializeToNode(stats, ModelStore.Json),
             // the count models eval judges the model against, fitted here where the training windows are at hand
             ["baselines"] = new JsonArray(CountBaseline.Features.Concat(config.Vocabulary() is null ? [] : ["instrument"])
-                .Select(f => JsonSerializer.SerializeToNode(CountBaseline.Fit(f, trainPieces, trainWindows.SequenceLength, config.Vocabulary()), ModelStore.Json)).ToArray()),
+                .Select(f => JsonSerializer.SerializeToNode(CountBaseline.Fit(f, trainPieces, trainWindows.SequenceLength, config.Vocabulary(), config.PadStart), ModelStore.Json)).ToArray()),
             ["seeds"] = seeds,
         };
     }

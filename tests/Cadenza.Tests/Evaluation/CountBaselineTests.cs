@@ -26,6 +26,23 @@ public class CountBaselineTests
     }
 
     [Fact]
+    public void PaddedWindows_EveryNoteAfterTheFirstIsALabel_SharesOverTheNotesHeld()
+    {
+        // T = 2, padded: 62 after [60] (share 0), 60 after [60 62] (share 1/2), 64 after [62 60] (share 0)
+        Note[][] pieces = [Pitches(60, 62, 60, 64)];
+        CountBaseline b = CountBaseline.Fit("pitch", pieces, 2, padStart: true);
+        Assert.Equal(3, b.Counts.Sum());
+        Assert.Equal([1L, 1L, 1L], new[] { b.Counts[60], b.Counts[62], b.Counts[64] });
+        var (_, copy) = b.CrossEntropy(pieces, 2, padStart: true);
+        double u = 2.0 / 131, l = b.Lambda;
+        Assert.Equal((-2 * Math.Log((1 - l) * u) - Math.Log(l * 0.5 + (1 - l) * u)) / 3, copy, 10);
+        // −2·ln((1 − λ)·u) − ln(λ/2 + (1 − λ)·u), summed: 11.33 at λ = 0.1, 10.90 at 0.3, 11.11 at 0.5
+        Assert.Equal(0.3, l);
+        Assert.Equal(1, PitchBaselines.LabelCounts(pieces, 2, padStart: true)[62]);
+        Assert.Equal(0, PitchBaselines.LabelCounts(pieces, 2)[62]);   // unpadded, note 1 is inside the first window
+    }
+
+    [Fact]
     public void Fit_LabelsNeverInTheWindow_ChoosesTheSmallestLambda()
     {
         // a rising scale: no label is ever among its window's notes, so copying only costs

@@ -114,6 +114,13 @@ public class CadenzaModelTests
         GenerateOutcome recorded = GenerateJob.Run(new GenerateRequest { ModelPath = dir.File("model"), Output = dir.File("recorded"), Audio = [], Options = new GenerationOptions { Notes = 10, Seed = 3 } });
         Assert.InRange(recorded.SeedNotes.Length, 1, 127);
         Assert.Equal(10, recorded.Notes.Length);
+
+        // eval judges it on windows as it was trained: the 127 labels of the short piece, and the count models on the same
+        EvalOutcome judged = EvalJob.Run(new EvalRequest { ModelPath = dir.File("model"), Data = dir.File("short"), Seeds = 2, Notes = 20 });
+        Assert.Equal(127, judged.Report.Loss.Windows);
+        Assert.True(double.IsFinite(judged.Report.Loss.PitchNats));
+        Assert.All(judged.Report.CountModels, c => Assert.True(double.IsFinite(c.CopyNats), $"{c.Feature} copy model"));
+        Assert.Equal(2, judged.Report.Generated.Pieces);
     }
 
     [Fact]
