@@ -103,8 +103,8 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
             ModelConfig model = ModelStore.Load(folder).Config;
             JsonObject? corpus = config["corpus"] as JsonObject;
             // the window is a setting of either preset (a 25-note Cadenza model from before session 10 is still "cadenza")
-            ModelConfig windowed(ModelConfig preset) => preset with { SequenceLength = model.SequenceLength, PadStart = model.PadStart };
-            string preset = model.SameArchitecture(windowed(ModelConfig.Paper)) ? "paper" : model.SameArchitecture(windowed(ModelConfig.Cadenza)) ? "cadenza" : "custom";
+            ModelConfig Windowed(ModelConfig preset) => preset with { SequenceLength = model.SequenceLength, PadStart = model.PadStart };
+            string preset = model.SameArchitecture(Windowed(ModelConfig.Paper)) ? "paper" : model.SameArchitecture(Windowed(ModelConfig.Cadenza)) ? "cadenza" : "custom";
             int parameters = model.WeightShapes().Sum(s => s.Shape.Aggregate(1, (a, b) => a * b));
             string source = corpus is null ? "(not recorded)" : $"{corpus["source"]} ({corpus["trainFiles"]?.AsArray().Count ?? 0} training pieces)";
             double? best = BestValidationLoss(folder);

@@ -34,7 +34,7 @@ public sealed class WindowSet : IWindowSource
         Features = features?.ToArray() ?? NoteFeatures.Names;
         _features = pieces.Select(p => NoteFeatures.ToFeatures(p, Features, instruments)).ToArray();
         _columns = new WindowColumns(Features, instruments);
-        int first = padStart ? 1 - sequenceLength : 0;   // the first window's first note: its label is note 1 when padded
+        int first = FirstLabel(sequenceLength, padStart) - sequenceLength;   // the first window's first note (negative when padded)
         long count = pieces.Sum(p => (long)Math.Max(0, p.Length - sequenceLength - first));
         if (count > int.MaxValue) throw new CorpusException($"{count} windows are more than one run can index; train on a part of the corpus");
         _piece = new int[count];
@@ -68,6 +68,12 @@ public sealed class WindowSet : IWindowSource
 
     /// <summary>Windows in memory: any order is as cheap, so a shuffle is free to take them one by one.</summary>
     public int ShuffleBlock => 1;
+
+    /// <summary>
+    /// The first note of a piece that is a label: the one after a whole window, or with <paramref name="padStart"/> the
+    /// piece's second. Every reader of windows (both window sources, the count models, the shortest piece) counts from it.
+    /// </summary>
+    public static int FirstLabel(int sequenceLength, bool padStart) => padStart ? 1 : sequenceLength;
 
     /// <summary>Where window <paramref name="index"/> comes from: piece and first note (negative: that many padding rows before the piece).</summary>
     public (int Piece, int Start) Locate(int index) => (_piece[index], _start[index]);

@@ -33,7 +33,7 @@ public sealed record CountBaseline(string Feature, long[] Counts, double Lambda)
         foreach (Note[] piece in pieces)
         {
             int[] v = Values(feature, piece, instruments);
-            for (int i = FirstLabel(sequenceLength, padStart); i < v.Length; i++) counts[v[i]]++;
+            for (int i = WindowSet.FirstLabel(sequenceLength, padStart); i < v.Length; i++) counts[v[i]]++;
         }
         var sums = new double[LambdaGrid.Length];
         var unigram = Unigram(counts);
@@ -72,15 +72,12 @@ public sealed record CountBaseline(string Feature, long[] Counts, double Lambda)
         return counts.Select(c => (c + 1.0) / (total + counts.Length)).ToArray();
     }
 
-    /// <summary>The first note of a piece that is a label: after a whole window, or after one note when windows are padded.</summary>
-    public static int FirstLabel(int sequenceLength, bool padStart) => padStart ? 1 : sequenceLength;
-
     // each window's label class and the share of the window's notes with that class, counted with a sliding histogram;
     // a padded window's share is over the notes it really holds (padding is no note)
     private static void ForEachWindow(string feature, IReadOnlyList<Note[]> pieces, int t, bool padStart, InstrumentVocabulary? instruments, Action<double, int> visit)
     {
         var window = new int[ClassesOf(feature, instruments)];
-        int first = FirstLabel(t, padStart);
+        int first = WindowSet.FirstLabel(t, padStart);
         foreach (Note[] piece in pieces)
         {
             if (piece.Length <= first) continue;

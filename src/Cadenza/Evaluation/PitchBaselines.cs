@@ -49,7 +49,7 @@ public sealed record PitchBaselines(double UniformNats, double UniformTop1, doub
     public static long[] LabelCounts(IEnumerable<Note[]> pieces, int sequenceLength, int classes = 128, bool padStart = false)
     {
         var counts = new long[classes];
-        int first = CountBaseline.FirstLabel(sequenceLength, padStart);
+        int first = Corpus.WindowSet.FirstLabel(sequenceLength, padStart);
         foreach (Note[] piece in pieces)
             for (int i = first; i < piece.Length; i++) counts[piece[i].Pitch]++;
         return counts;

@@ -110,7 +110,7 @@ public sealed record ModelConfig
 
     /// <summary>The fewest notes a piece needs to be trained on: two with <see cref="PadStart"/> (one to read, one to predict), else a window and its label.</summary>
     [JsonIgnore]
-    public int MinNotes => PadStart ? 2 : SequenceLength + 1;
+    public int MinNotes => WindowSet.FirstLabel(SequenceLength, PadStart) + 1;
 
     /// <summary>The fewest notes a seed may have: one with <see cref="PadStart"/>, else a whole window.</summary>
     [JsonIgnore]

@@ -36,7 +36,7 @@ public sealed class StoreWindows : IWindowSource
         _kinds = NoteFeatures.Kinds(Features, instruments);
         _instruments = instruments;
         _columns = new WindowSet.WindowColumns(Features, instruments);
-        _first = padStart ? 1 - sequenceLength : 0;
+        _first = WindowSet.FirstLabel(sequenceLength, padStart) - sequenceLength;
         _windowsBefore = new long[store.Pieces + 1];
         for (int p = 0; p < store.Pieces; p++) _windowsBefore[p + 1] = _windowsBefore[p] + Math.Max(0, store.Length(p) - sequenceLength - _first);
         if (_windowsBefore[^1] > int.MaxValue) throw new CorpusException($"{store.Path}: {_windowsBefore[^1]} windows are more than one run can index; train on a part of the store");
