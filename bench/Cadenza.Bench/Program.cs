@@ -71,6 +71,25 @@ internal static class Program
             }
             return 0;
         }
+        if (args.Length > 0 && args[0] == "fold")
+        {
+            // the Cadenza model's inference with its embeddings folded into the first LSTM's kernel (FoldInputs), A/B
+            MusicModel cm = BenchmarkSuite.BenchModel("cadenza");
+            var (c1, _) = BenchmarkSuite.SyntheticBatch(cm.Config, 1, 5);
+            var (c64, _) = BenchmarkSuite.SyntheticBatch(cm.Config, 64, 6);
+            var plain1 = new MusicNetwork(cm, 1); plain1.PackWeights();
+            var fold1 = new MusicNetwork(cm, 1); fold1.PackWeights(); fold1.FoldInputs();
+            var plain64 = new MusicNetwork(cm, 64);
+            var fold64 = new MusicNetwork(cm, 64); fold64.FoldInputs();
+            for (int round = 0; round < 3; round++)
+            {
+                Time($"cadenza Infer, batch 1, packed", () => plain1.Infer(c1, 1), 1, "window");
+                Time($"cadenza Infer, batch 1, packed + folded", () => fold1.Infer(c1, 1), 1, "window");
+                Time($"cadenza Infer, batch 64", () => plain64.Infer(c64, 64), 64, "window");
+                Time($"cadenza Infer, batch 64, folded", () => fold64.Infer(c64, 64), 64, "window");
+            }
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "midi") { MidiProbe.Run(args.Length > 1 && args[1] == "loop"); return 0; }
         MusicModel model = MusicModel.Create(ModelConfig.Paper, 1);
         var (x1, y1) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 1);

@@ -39,6 +39,7 @@ internal static class OrtComparison
             {
                 var net = new MusicNetwork(model, 1);
                 net.PackWeights();   // as generation does for its per-note windows
+                net.FoldInputs();
                 var (x, y) = BenchmarkSuite.SyntheticBatch(model.Config, 1, 5);
                 ort.Load(x, y);
                 bool given = OnnxExport.GivenFeatures(model.Config).Length > 0;
@@ -56,6 +57,7 @@ internal static class OrtComparison
                 if (threads == 1)
                 {
                     var net = new MusicNetwork(model, batch);
+                    net.FoldInputs();   // as eval does
                     cadenza = () => net.Infer(x64, batch, givens ? y64 : default);
                 }
                 else
@@ -63,6 +65,7 @@ internal static class OrtComparison
                     // two halves on two cores, as eval splits its windows
                     int half = batch / 2, f = model.Config.SequenceLength * model.Config.InputSize, heads = model.Config.Heads.Length;
                     var nets = new[] { new MusicNetwork(model, half), new MusicNetwork(model, half) };
+                    foreach (MusicNetwork net in nets) net.FoldInputs();
                     cadenza = () => Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, k =>
                         nets[k].Infer(x64.AsSpan(k * half * f, half * f), half, givens ? y64.AsSpan(k * half * heads, half * heads) : default));
                 }

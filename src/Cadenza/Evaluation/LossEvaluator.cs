@@ -81,6 +81,7 @@ public static class LossEvaluator
         ModelConfig c = model.Config;
         batch = Math.Min(batch, hi - lo);
         var network = new MusicNetwork(model, batch);
+        network.FoldInputs();   // the weights stay as they are for the whole evaluation
         var inputs = new float[batch * c.SequenceLength * c.InputSize];   // [B, T, F]
         int stride = c.Heads.Length;
         var labels = new float[batch * stride];                           // [B, heads] the next note, as training labels it

@@ -105,6 +105,7 @@ public sealed class BatchGenerator
         for (int i = 0; i < pieces * windowFloats; i++) _windows[i] = _encodings[i % f].Encode(_windows[i]);
         Array.Clear(_starts);
         _network.PackWeights();   // this call's weights, whatever they were at the last one
+        _network.FoldInputs();
         if (options.AllowedInstruments is { } allowed && (_instruments is null || allowed.Length != _instruments.Count || !allowed.Contains(true)))
             throw new ArgumentException(_instruments is null ? "this model composes for no instruments, so none can be chosen" : $"the instrument mask must allow at least one of the model's {_instruments.Count} instruments", nameof(options));
         var sampler = new Sampler(options.Temperature, options.TopK, new Rng(options.Seed));

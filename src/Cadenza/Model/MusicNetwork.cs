@@ -107,6 +107,7 @@ public sealed class MusicNetwork
     /// <summary>
     /// <see cref="Forward"/> for inference (generation, evaluation, validation): the same outputs, but the LSTMs keep
     /// only what the heads read, so the pass runs in a smaller working set; <see cref="Backward"/> cannot follow it.
+    /// After <see cref="FoldInputs"/> the first LSTM looks its input products up, and the outputs differ in the last bits.
     /// </summary>
     public void Infer(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels = default) => Run(windows, batch, labels, null, keep: false);
 
@@ -117,6 +118,24 @@ public sealed class MusicNetwork
     public void PackWeights()
     {
         foreach (LstmLayer layer in _layers) layer.Pack(_model.Parameters.Values);
+    }
+
+    /// <summary>
+    /// Folds the embedding tables into the first LSTM's kernel for <see cref="Infer"/>: each class's input product is
+    /// computed once ([classes × dim]·[dim × 4H] per table), so an inference step adds one row per feature of a note
+    /// instead of multiplying its encoding (80 columns in the Cadenza preset; the step's product shrinks to the
+    /// recurrent part). The sums are then taken in another order, so inference differs from <see cref="Forward"/> in
+    /// the last bits. Nothing changes for a model that embeds no feature (the paper's keeps its Keras-equal pass);
+    /// valid until the weights change, like <see cref="PackWeights"/>.
+    /// </summary>
+    public void FoldInputs()
+    {
+        if (!Embedded) return;
+        ModelConfig c = _model.Config;
+        var columns = new (int Row, int Classes, int Dim, int TableOffset)[c.InputSize];
+        for (int j = 0; j < c.InputSize; j++)
+            columns[j] = _embeddings[j] is { } table ? (_offsets[j], table.Classes, table.Dim, table.TableOffset) : (_offsets[j], 0, 1, 0);
+        _layers[0].Fold(_model.Parameters.Values, columns);
     }
 
         private void Run(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels, ulong? dropout, bool keep)
@@ -132,16 +151,23 @@ public sealed class MusicNetwork
         ReadOnlySpan<float> weights = _model.Parameters.Values;
         ReadOnlySpan<float> x = _input.AsSpan(0, t * batch * f);
         _dropped = dropout.HasValue && _inputDropout != null;
-        if (Embedded)
+        int first = 0;
+        if (!keep && _layers[0].Folded)
+        {
+            _layers[0].ForwardFolded(x, batch, weights);   // the notes' classes and values, looked up (FoldInputs)
+            x = _layers[0].Sequence(batch);
+            first = 1;
+        }
+        else if (Embedded)
         {
             Encode(batch, weights);
             if (_dropped) _inputDropout!.Forward(_encoded.AsSpan(0, t * batch * EncodedSize), dropout!.Value);
             x = _encoded.AsSpan(0, t * batch * EncodedSize);
         }
-        foreach (LstmLayer layer in _layers)
+        for (int l = first; l < _layers.Length; l++)
         {
-            layer.Forward(x, batch, weights, keep);
-            x = layer.Sequence(batch);
+            _layers[l].Forward(x, batch, weights, keep);
+            x = _layers[l].Sequence(batch);
         }
         if (_dropped)
         {

@@ -22,6 +22,9 @@ internal sealed class EmbeddingLayer
     public int Classes { get; }
     public int Dim { get; }
 
+    /// <summary>Where the table [classes × dim] starts in the parameter array.</summary>
+    public int TableOffset => _table.Offset;
+
     /// <summary>Copies the row of class <paramref name="index"/> into <paramref name="output"/> [dim]; zeros for <see cref="Pad"/>.</summary>
     public void Forward(int index, Span<float> output, ReadOnlySpan<float> weights)
     {

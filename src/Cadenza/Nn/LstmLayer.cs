@@ -27,6 +27,9 @@ internal sealed class LstmLayer
     private readonly float[] _dInput;      // [T, B, in] gradient w.r.t. the input sequence
     private float[]? _panels;              // [4H/64, in+H, 64] [kernel; recurrent] in column panels, for matrix-vector steps
     private bool _packed;                  // _panels holds the current weights (Pack was called, nothing changed them since)
+    private float[]? _folded;              // [Σ rows, 4H] per input column: its classes' rows of the input product, or its kernel row (Fold)
+    private int[] _foldStart = [];         // [F] each input column's first row in _folded
+    private int[] _foldClasses = [];       // [F] its classes, or 0 for a value that scales its one kernel row
 
     /// <summary>Columns per packed panel: the matrix-vector kernel's width.</summary>
     private const int Panel = 64;
@@ -79,6 +82,38 @@ internal sealed class LstmLayer
 
     /// <summary>Forgets the packed panels: forward passes read the weights themselves again.</summary>
     public void Unpack() => _packed = false;
+
+    /// <summary>
+    /// Precomputes the input product x_t·W_x of every value a note's input can take, for <see cref="ForwardFolded"/>:
+    /// for an embedded column, its table [classes × dim] times the kernel rows it feeds ([classes × 4H], one product,
+    /// once); for a column that enters as a scaled value, its kernel row. <paramref name="columns"/> describes a note's
+    /// input columns in order: the first kernel row each feeds, and the embedding table (empty for a scaled value).
+    /// Valid until the weights change, like <see cref="Pack"/>.
+    /// </summary>
+    public void Fold(ReadOnlySpan<float> weights, IReadOnlyList<(int Row, int Classes, int Dim, int TableOffset)> columns)
+    {
+        int g = 4 * Units, rows = 0;
+        _foldStart = new int[columns.Count];
+        _foldClasses = new int[columns.Count];
+        for (int j = 0; j < columns.Count; j++)
+        {
+            _foldStart[j] = rows;
+            _foldClasses[j] = columns[j].Classes;
+            rows += Math.Max(1, columns[j].Classes);
+        }
+        if (_folded is null || _folded.Length != rows * g) _folded = new float[rows * g];
+        ReadOnlySpan<float> kernel = weights.Slice(_kernel.Offset, _kernel.Length);   // [in, 4H]
+        for (int j = 0; j < columns.Count; j++)
+        {
+            var (row, classes, dim, table) = columns[j];
+            Span<float> into = _folded.AsSpan(_foldStart[j] * g, Math.Max(1, classes) * g);
+            if (classes == 0) kernel.Slice(row * g, g).CopyTo(into);
+            else Gemm.Multiply(weights.Slice(table, classes * dim), dim, kernel[(row * g)..], g, into, g, classes, g, dim, accumulate: false);
+        }
+    }
+
+    /// <summary>Whether <see cref="Fold"/> has prepared <see cref="ForwardFolded"/>.</summary>
+    public bool Folded => _folded != null;
 
     public int InputSize { get; }
     public int Units { get; }
@@ -136,23 +171,78 @@ internal sealed class LstmLayer
             else
                 Gemm.Multiply(staged, k, stacked, g, z, g, batch, g, rows, accumulate: true);
 
-            ReadOnlySpan<float> cPrev = _cells.AsSpan(cell * batch * h, batch * h);
-            Span<float> c = _cells.AsSpan((keep ? t + 1 : (t + 1) & 1) * batch * h, batch * h);
-            Span<float> tc = _tanhCells.AsSpan(slot * batch * h, batch * h);
-            Span<float> hNext = _hidden.AsSpan((t + 1) * batch * h, batch * h);
+            Cell(z, t, slot, cell, keep, batch);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> for inference, with the input product looked up instead of multiplied (see <see cref="Fold"/>):
+    /// each step's pre-activations are the bias, one folded row per input column (a class's row, or the value times
+    /// its kernel row; nothing for padding) and h_{t−1}·U. The same function as <see cref="Forward"/> with its sums in
+    /// another order, so the results differ in the last bits. <paramref name="notes"/> is [T, B, F], F the columns
+    /// given to <see cref="Fold"/>: class indices for embedded ones, values for the others.
+    /// </summary>
+    public void ForwardFolded(ReadOnlySpan<float> notes, int batch, ReadOnlySpan<float> weights)
+    {
+        if (_folded is null) throw new InvalidOperationException("ForwardFolded needs Fold first");
+        int h = Units, g = 4 * h, n = InputSize, k = n + h, columns = _foldStart.Length;
+        _kept = false;
+        ReadOnlySpan<float> folded = _folded;
+        ReadOnlySpan<float> recurrent = weights.Slice(_kernel.Offset + n * g, h * g);   // [H, 4H], after the kernel
+        ReadOnlySpan<float> bias = weights.Slice(_bias.Offset, g);
+        _cells.AsSpan(0, batch * h).Clear();
+        _hidden.AsSpan(0, batch * h).Clear();
+        for (int t = 0; t < Steps; t++)
+        {
+            Span<float> z = _gates.AsSpan(0, batch * g);
             for (int b = 0; b < batch; b++)
             {
-                Span<float> row = z.Slice(b * g, g);
-                Span<float> i = row[..h], f = row.Slice(h, h), gc = row.Slice(2 * h, h), o = row.Slice(3 * h, h);
-                TensorPrimitives.Sigmoid(row[..(2 * h)], row[..(2 * h)]);   // i and f are adjacent
-                TensorPrimitives.Tanh(gc, gc);
-                TensorPrimitives.Sigmoid(o, o);
-                Span<float> cb = c.Slice(b * h, h), tcb = tc.Slice(b * h, h);
-                TensorPrimitives.Multiply(f, cPrev.Slice(b * h, h), cb);
-                TensorPrimitives.FusedMultiplyAdd(i, gc, cb, cb);
-                TensorPrimitives.Tanh(cb, tcb);
-                TensorPrimitives.Multiply(o, tcb, hNext.Slice(b * h, h));
+                Span<float> zb = z.Slice(b * g, g);
+                bias.CopyTo(zb);
+                ReadOnlySpan<float> note = notes.Slice((t * batch + b) * columns, columns);
+                for (int j = 0; j < columns; j++)
+                {
+                    int classes = _foldClasses[j];
+                    if (classes == 0) { TensorPrimitives.MultiplyAdd(folded.Slice(_foldStart[j] * g, g), note[j], zb, zb); continue; }
+                    int id = (int)note[j];
+                    if (id == EmbeddingLayer.Pad) continue;   // padding's embedding is the zero vector
+                    if ((uint)id >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(notes), $"class {id} outside 0..{classes - 1}");
+                    TensorPrimitives.Add(zb, folded.Slice((_foldStart[j] + id) * g, g), zb);
+                }
             }
+            if (t > 0)   // h_0 = 0 adds nothing
+            {
+                ReadOnlySpan<float> hPrev = _hidden.AsSpan(t * batch * h, batch * h);
+                if (_packed && batch < PackedRows)
+                    for (int panel = 0; panel < g / Panel; panel++)
+                        Gemm.Multiply(hPrev, h, _panels.AsSpan((panel * k + n) * Panel, h * Panel), Panel, z[(panel * Panel)..], g, batch, Panel, h, accumulate: true);
+                else
+                    Gemm.Multiply(hPrev, h, recurrent, g, z, g, batch, g, h, accumulate: true);
+            }
+            Cell(z, t, 0, t & 1, keep: false, batch);
+        }
+    }
+
+    // step t's activations and cell update from its pre-activations z [B, 4H] (slot and cell as in Forward)
+    private void Cell(Span<float> z, int t, int slot, int cell, bool keep, int batch)
+    {
+        int h = Units, g = 4 * h;
+        ReadOnlySpan<float> cPrev = _cells.AsSpan(cell * batch * h, batch * h);
+        Span<float> c = _cells.AsSpan((keep ? t + 1 : (t + 1) & 1) * batch * h, batch * h);
+        Span<float> tc = _tanhCells.AsSpan(slot * batch * h, batch * h);
+        Span<float> hNext = _hidden.AsSpan((t + 1) * batch * h, batch * h);
+        for (int b = 0; b < batch; b++)
+        {
+            Span<float> row = z.Slice(b * g, g);
+            Span<float> i = row[..h], f = row.Slice(h, h), gc = row.Slice(2 * h, h), o = row.Slice(3 * h, h);
+            TensorPrimitives.Sigmoid(row[..(2 * h)], row[..(2 * h)]);   // i and f are adjacent
+            TensorPrimitives.Tanh(gc, gc);
+            TensorPrimitives.Sigmoid(o, o);
+            Span<float> cb = c.Slice(b * h, h), tcb = tc.Slice(b * h, h);
+            TensorPrimitives.Multiply(f, cPrev.Slice(b * h, h), cb);
+            TensorPrimitives.FusedMultiplyAdd(i, gc, cb, cb);
+            TensorPrimitives.Tanh(cb, tcb);
+            TensorPrimitives.Multiply(o, tcb, hNext.Slice(b * h, h));
         }
     }
 

@@ -92,6 +92,67 @@ public class CadenzaLayerTests
             Assert.Contains(name, touched);
     }
 
+    [Theory]
+    [InlineData(1, 0)]   // packed panels (generation's per-note window)
+    [InlineData(3, 2)]   // packed, with padding rows
+    [InlineData(5, 2)]   // the plain product (eval's batches)
+    public void FoldedInputs_Inference_MatchesTheUnfoldedPass_AndFollowsTheWeightsOnlyWhenFoldedAgain(int batch, int padded)
+    {
+        // generation and eval look the first LSTM's input product up (FoldInputs): pitch and step through their tables,
+        // duration (a scaled value) through its kernel row; a second LSTM reads the first as before
+        ModelConfig config = Small with { LstmUnits = [16, 8] };   // 4H = 64: one panel
+        MusicModel model = MusicModel.Create(config, seed: 3);
+        var (x, labels) = RandomBatch(config, batch, 4);
+        for (int r = 0; r < padded; r++) { x[r * 3] = EmbeddingLayer.Pad; x[r * 3 + 1] = EmbeddingLayer.Pad; }
+        var plain = new MusicNetwork(model, batch);
+        var folded = new MusicNetwork(model, batch);
+        folded.PackWeights();
+        folded.FoldInputs();
+        void AssertClose(float tolerance)
+        {
+            plain.Infer(x, batch, labels);
+            folded.Infer(x, batch, labels);
+            for (int h = 0; h < config.Heads.Length; h++)
+                Assert.True(MaxDiff(plain.HeadOutput(h, batch), folded.HeadOutput(h, batch)) <= tolerance, $"head {h}");
+            Assert.True(MaxDiff(plain.LastHidden(batch), folded.LastHidden(batch)) <= tolerance);
+            Assert.True(MaxDiff(plain.LastCell(batch), folded.LastCell(batch)) <= tolerance);
+        }
+        AssertClose(1e-6f);
+
+        // the lookup is what ran: changed embedding rows (the window's pitches, 60..63) are not seen until the tables are folded again
+        model.Parameters.Span("pitch_embedding/embeddings").Slice(60 * 4, 4 * 4).Fill(0.9f);
+        plain.Infer(x, batch, labels);
+        folded.Infer(x, batch, labels);
+        Assert.True(MaxDiff(plain.LastHidden(batch), folded.LastHidden(batch)) > 1e-3f);
+        folded.PackWeights();
+        folded.FoldInputs();
+        AssertClose(1e-6f);
+
+        // training passes never fold: the same bits as a network that was not folded
+        plain.Forward(x, batch, labels);
+        folded.Forward(x, batch, labels);
+        for (int h = 0; h < config.Heads.Length; h++) Assert.Equal(plain.HeadOutput(h, batch).ToArray(), folded.HeadOutput(h, batch).ToArray());
+    }
+
+    [Fact]
+    public void FoldedInputs_AClassOutsideTheTable_IsRefused()
+    {
+        MusicModel model = MusicModel.Create(Small, seed: 3);
+        var (x, labels) = RandomBatch(Small, 1, 4);
+        x[3 * 2 + 1] = 4;   // step class 4 of 0..3
+        var network = new MusicNetwork(model, 1);
+        network.FoldInputs();
+        Assert.Contains("outside 0..3", Assert.Throws<ArgumentOutOfRangeException>(() => network.Infer(x, 1, labels)).Message);
+    }
+
+    private static float MaxDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        float max = 0;
+        for (int i = 0; i < a.Length; i++) max = Math.Max(max, Math.Abs(a[i] - b[i]));
+        return max;
+    }
+
     [Fact]
     public void DrawingOrder_GivenFeaturesFirst_AndACycleIsRefused()
     {
