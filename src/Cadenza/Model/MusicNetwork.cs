@@ -31,6 +31,7 @@ public sealed class MusicNetwork
     private readonly float[] _input;        // [T, B, F] time-major copy of the windows
     private readonly float[] _encoded;      // [T, B, E] the LSTM's input when some feature is embedded (else _input is)
     private readonly float[][] _dHeads;     // per head [B, units]
+    private (int Row, int Classes, int Dim, int TableOffset)[]? _foldColumns;   // [F] what FoldInputs tells the first LSTM
     private readonly float[] _dTop;         // [B, H_last] gradient on the last hidden state
     private readonly float[] _dTopSequence; // [T, B, H_last] gradient on every hidden state of the top layer (copy paths)
 
@@ -132,13 +133,13 @@ public sealed class MusicNetwork
     {
         if (!Embedded) return;
         ModelConfig c = _model.Config;
-        var columns = new (int Row, int Classes, int Dim, int TableOffset)[c.InputSize];
+        _foldColumns ??= new (int, int, int, int)[c.InputSize];
         for (int j = 0; j < c.InputSize; j++)
-            columns[j] = _embeddings[j] is { } table ? (_offsets[j], table.Classes, table.Dim, table.TableOffset) : (_offsets[j], 0, 1, 0);
-        _layers[0].Fold(_model.Parameters.Values, columns);
+            _foldColumns[j] = _embeddings[j] is { } table ? (_offsets[j], table.Classes, table.Dim, table.TableOffset) : (_offsets[j], 0, 1, 0);
+        _layers[0].Fold(_model.Parameters.Values, _foldColumns);
     }
 
-        private void Run(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels, ulong? dropout, bool keep)
+    private void Run(ReadOnlySpan<float> windows, int batch, ReadOnlySpan<float> labels, ulong? dropout, bool keep)
     {
         if ((uint)(batch - 1) >= (uint)MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} outside 1..{MaxBatch}");
         ModelConfig c = _model.Config;

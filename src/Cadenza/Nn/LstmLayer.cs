@@ -93,8 +93,7 @@ internal sealed class LstmLayer
     public void Fold(ReadOnlySpan<float> weights, IReadOnlyList<(int Row, int Classes, int Dim, int TableOffset)> columns)
     {
         int g = 4 * Units, rows = 0;
-        _foldStart = new int[columns.Count];
-        _foldClasses = new int[columns.Count];
+        if (_foldStart.Length != columns.Count) { _foldStart = new int[columns.Count]; _foldClasses = new int[columns.Count]; }
         for (int j = 0; j < columns.Count; j++)
         {
             _foldStart[j] = rows;
