@@ -81,7 +81,8 @@ internal static class Program
             var fold1 = new MusicNetwork(cm, 1); fold1.PackWeights(); fold1.FoldInputs();
             var plain64 = new MusicNetwork(cm, 64);
             var fold64 = new MusicNetwork(cm, 64); fold64.FoldInputs();
-            for (int round = 0; round < 3; round++)
+            if (args.Length > 1 && args[1] == "loop") { var until = System.Diagnostics.Stopwatch.StartNew(); while (until.Elapsed.TotalSeconds < 20) fold64.Infer(c64, 64); return 0; }   // for perf record
+            for (int round = 0; round < 6; round++)
             {
                 Time($"cadenza Infer, batch 1, packed", () => plain1.Infer(c1, 1), 1, "window");
                 Time($"cadenza Infer, batch 1, packed + folded", () => fold1.Infer(c1, 1), 1, "window");
