@@ -153,7 +153,7 @@ internal sealed class LstmLayer
         _hidden.AsSpan(0, batch * h).Clear();
         for (int t = 0; t < Steps; t++)
         {
-            int slot = keep ? t : 0, cell = keep ? t : t & 1;   // lean: one slot for a step's activations, two for the cells
+            int slot = keep ? t : 0;   // lean: one slot for a step's activations (and two for the cells, see Cell)
             Span<float> staged = _staged.AsSpan(slot * batch * k, batch * k);
             ReadOnlySpan<float> hPrev = _hidden.AsSpan(t * batch * h, batch * h);
             for (int b = 0; b < batch; b++)
@@ -163,14 +163,8 @@ internal sealed class LstmLayer
             }
             Span<float> z = _gates.AsSpan(slot * batch * g, batch * g);
             for (int b = 0; b < batch; b++) bias.CopyTo(z.Slice(b * g, g));
-            int rows = t > 0 ? k : n;   // h_0 = 0: the input part alone
-            if (_packed && batch < PackedRows)
-                for (int panel = 0; panel < g / Panel; panel++)
-                    Gemm.Multiply(staged, k, _panels.AsSpan(panel * k * Panel, k * Panel), Panel, z[(panel * Panel)..], g, batch, Panel, rows, accumulate: true);
-            else
-                Gemm.Multiply(staged, k, stacked, g, z, g, batch, g, rows, accumulate: true);
-
-            Cell(z, t, slot, cell, keep, batch);
+            StepProduct(staged, k, 0, t > 0 ? k : n, z, batch, stacked);   // h_0 = 0: the input part alone at t = 0
+            Cell(t, keep, batch);
         }
     }
 
@@ -184,10 +178,10 @@ internal sealed class LstmLayer
     public void ForwardFolded(ReadOnlySpan<float> notes, int batch, ReadOnlySpan<float> weights)
     {
         if (_folded is null) throw new InvalidOperationException("ForwardFolded needs Fold first");
-        int h = Units, g = 4 * h, n = InputSize, k = n + h, columns = _foldStart.Length;
+        int h = Units, g = 4 * h, n = InputSize, columns = _foldStart.Length;
         _kept = false;
         ReadOnlySpan<float> folded = _folded;
-        ReadOnlySpan<float> recurrent = weights.Slice(_kernel.Offset + n * g, h * g);   // [H, 4H], after the kernel
+        ReadOnlySpan<float> stacked = weights.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length);   // [in+H, 4H]
         ReadOnlySpan<float> bias = weights.Slice(_bias.Offset, g);
         _cells.AsSpan(0, batch * h).Clear();
         _hidden.AsSpan(0, batch * h).Clear();
@@ -211,21 +205,30 @@ internal sealed class LstmLayer
             }
             if (t > 0)   // h_0 = 0 adds nothing
             {
-                ReadOnlySpan<float> hPrev = _hidden.AsSpan(t * batch * h, batch * h);
-                if (_packed && batch < PackedRows)
-                    for (int panel = 0; panel < g / Panel; panel++)
-                        Gemm.Multiply(hPrev, h, _panels.AsSpan((panel * k + n) * Panel, h * Panel), Panel, z[(panel * Panel)..], g, batch, Panel, h, accumulate: true);
-                else
-                    Gemm.Multiply(hPrev, h, recurrent, g, z, g, batch, g, h, accumulate: true);
+                StepProduct(_hidden.AsSpan(t * batch * h, batch * h), h, n, h, z, batch, stacked);   // h_{t−1}·U: the recurrent rows
             }
-            Cell(z, t, 0, t & 1, keep: false, batch);
+            Cell(t, keep: false, batch);
         }
     }
 
-    // step t's activations and cell update from its pre-activations z [B, 4H] (slot and cell as in Forward)
-    private void Cell(Span<float> z, int t, int slot, int cell, bool keep, int batch)
+    // z [B, 4H] += a [B, rows]·([kernel; recurrent] rows first..first+rows−1), from the packed panels when a few
+    // windows run on packed weights (the same sums in the same order either way)
+    private void StepProduct(ReadOnlySpan<float> a, int lda, int first, int rows, Span<float> z, int batch, ReadOnlySpan<float> stacked)
+    {
+        int g = 4 * Units, k = InputSize + Units;
+        if (_packed && batch < PackedRows)
+            for (int panel = 0; panel < g / Panel; panel++)
+                Gemm.Multiply(a, lda, _panels.AsSpan((panel * k + first) * Panel, rows * Panel), Panel, z[(panel * Panel)..], g, batch, Panel, rows, accumulate: true);
+        else
+            Gemm.Multiply(a, lda, stacked[(first * g)..], g, z, g, batch, g, rows, accumulate: true);
+    }
+
+    // step t's activations and cell update, in place on its pre-activations (the slots as Forward lays them out)
+    private void Cell(int t, bool keep, int batch)
     {
         int h = Units, g = 4 * h;
+        int slot = keep ? t : 0, cell = keep ? t : t & 1;
+        Span<float> z = _gates.AsSpan(slot * batch * g, batch * g);
         ReadOnlySpan<float> cPrev = _cells.AsSpan(cell * batch * h, batch * h);
         Span<float> c = _cells.AsSpan((keep ? t + 1 : (t + 1) & 1) * batch * h, batch * h);
         Span<float> tc = _tanhCells.AsSpan(slot * batch * h, batch * h);
