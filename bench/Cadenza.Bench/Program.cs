@@ -67,6 +67,14 @@ internal static class Program
                             for (int panel = 0; panel < 8; panel++)
                                 Cadenza.Nn.Gemm.Multiply(bigA.AsSpan(oa0), 131, panels.AsSpan(op + panel * 131 * 64, 131 * 64), 64, bigC.AsSpan(oc0 + panel * 64), 512, 64, 64, 131, true);
                     }, 64, "window");
+                    // and in 16- and 32-column panels: a strip the micro-kernel reads front to back (no L1 set conflicts)
+                    foreach (int pw in new[] { 16, 32 })
+                        Time($"25 × [64×131]·[131×512], B in {pw}-column panels", () =>
+                        {
+                            for (int t = 0; t < 25; t++)
+                                for (int panel = 0; panel < 512 / pw; panel++)
+                                    Cadenza.Nn.Gemm.Multiply(bigA.AsSpan(oa0), 131, panels.AsSpan(op + panel * 131 * pw, 131 * pw), pw, bigC.AsSpan(oc0 + panel * pw), 512, 64, pw, 131, true);
+                        }, 64, "window");
                 }
             }
             return 0;
@@ -89,6 +97,30 @@ internal static class Program
                 Time($"cadenza Infer, batch 64", () => plain64.Infer(c64, 64), 64, "window");
                 Time($"cadenza Infer, batch 64, folded", () => fold64.Infer(c64, 64), 64, "window");
             }
+            return 0;
+        }
+        if (args.Length > 2 && args[0] == "work")
+        {
+            // a fixed amount of one pass, for `perf stat -e cycles` (cycles spent, whatever else the machine runs):
+            // work paper|cadenza infer|train CALLS
+            MusicModel wm = args[1] == "paper" ? MusicModel.Create(ModelConfig.Paper, 1) : BenchmarkSuite.BenchModel("cadenza");
+            var (wx, wy) = BenchmarkSuite.SyntheticBatch(wm.Config, 64, 7);
+            var wnet = new MusicNetwork(wm, 64);
+            if (args[1] != "paper") wnet.FoldInputs();
+            var wg = new float[wm.ParameterCount]; var wh = new float[wm.Config.Heads.Length];
+            int calls = int.Parse(args[3]);
+            void Run(int n) { for (int i = 0; i < n; i++) if (args[2] == "infer") wnet.Infer(wx, 64); else wnet.ComputeGradients(wx, wy, 64, wg, wh); }
+            Run(Math.Max(1, calls / 5));   // JIT tiers settle
+            double best = double.MaxValue, bestWall = double.MaxValue;
+            for (int round = 0; round < 5; round++)
+            {
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                Run(calls);
+                best = Math.Min(best, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+                bestWall = Math.Min(bestWall, clock.Elapsed.TotalSeconds);
+            }
+            Console.WriteLine($"{args[1]} {args[2]}: {best * 1e6 / calls / 64,7:F1} us/window CPU, {bestWall * 1e6 / calls / 64,7:F1} wall (best of 5)");
             return 0;
         }
         if (args.Length > 0 && args[0] == "midi") { MidiProbe.Run(args.Length > 1 && args[1] == "loop"); return 0; }

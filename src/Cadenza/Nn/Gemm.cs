@@ -34,6 +34,55 @@ internal static unsafe class Gemm
         Core(a, 1, lda, b, ldb, c, ldc, m, n, k, accumulate);
     }
 
+    /// <summary>Columns per packed strip (<see cref="Pack"/>): the widest micro-kernel's, so one strip is what one kernel call reads.</summary>
+    public static int StripWidth => Vector512.IsHardwareAccelerated ? NR512 : NR;
+
+    /// <summary>Whether B with <paramref name="n"/> columns can be packed into whole strips.</summary>
+    public static bool Packable(int n) => n % StripWidth == 0;
+
+    /// <summary>
+    /// Copies B[k×n] (leading dimension <paramref name="ldb"/>) into n / <see cref="StripWidth"/> strips [k × StripWidth],
+    /// each contiguous. Read in place, a strip of a B whose rows are 2 KB apart maps to two of L1's 64 sets and is
+    /// evicted before the next kernel call reuses it; packed, it is read front to back (bench/README.md, session 12).
+    /// </summary>
+    public static void Pack(ReadOnlySpan<float> b, int ldb, int k, int n, Span<float> strips)
+    {
+        int w = StripWidth;
+        if (n % w != 0) throw new ArgumentException($"GEMM: {n} columns do not fill strips of {w}");
+        if (strips.Length < k * n || (k > 0 && (k - 1) * ldb + n > b.Length)) throw new ArgumentException("GEMM: pack operands too small");
+        for (int j = 0; j < n / w; j++)
+        for (int p = 0; p < k; p++)
+            b.Slice(p * ldb + j * w, w).CopyTo(strips.Slice((j * k + p) * w, w));
+    }
+
+    /// <summary>
+    /// C[m×n] (+)= A[m×rows]·B[first..first+rows−1, ·] with B packed by <see cref="Pack"/> from <paramref name="k"/> rows:
+    /// the same kernels and the same sums in the same order as <see cref="Multiply"/>, so the same bits.
+    /// </summary>
+    public static void MultiplyPacked(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> strips, int k, int first, Span<float> c, int ldc,
+                                      int m, int n, int rows, bool accumulate)
+    {
+        if (m > 0 && rows > 0 && (m - 1) * lda + rows > a.Length) throw new ArgumentException($"GEMM: A too small for {m}×{rows}");
+        PackedCore(a, lda, 1, strips, k, first, c, ldc, m, n, rows, accumulate);
+    }
+
+    /// <summary><see cref="MultiplyTransposedA"/> with B packed by <see cref="Pack"/> (its k rows all used).</summary>
+    public static void MultiplyTransposedAPacked(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> strips, Span<float> c, int ldc,
+                                                 int m, int n, int k, bool accumulate)
+    {
+        if (m > 0 && k > 0 && (k - 1) * lda + m > a.Length) throw new ArgumentException($"GEMM: Aᵀ too small for {k}×{m}");
+        PackedCore(a, 1, lda, strips, k, 0, c, ldc, m, n, k, accumulate);
+    }
+
+    private static void PackedCore(ReadOnlySpan<float> a, int rs, int cs, ReadOnlySpan<float> strips, int k, int first, Span<float> c, int ldc,
+                                   int m, int n, int rows, bool accumulate)
+    {
+        int w = StripWidth;
+        if (n % w != 0 || first + rows > k || strips.Length < k * n) throw new ArgumentException($"GEMM: packed B does not hold {rows} rows from {first} of {k}×{n}");
+        for (int j = 0; j < n / w; j++)
+            Core(a, rs, cs, strips.Slice((j * k + first) * w, rows * w), w, c[(j * w)..], ldc, m, w, rows, accumulate);
+    }
+
     /// <summary>The product with A(i, p) at a[i·rs + p·cs].</summary>
     private static void Core(ReadOnlySpan<float> a, int rs, int cs, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
                              int m, int n, int k, bool accumulate)

@@ -26,6 +26,11 @@ internal sealed class LstmLayer
     private readonly float[] _kernelT;     // [4H, in]
     private readonly float[] _dInput;      // [T, B, in] gradient w.r.t. the input sequence
     private float[]? _panels;              // [4H/64, in+H, 64] [kernel; recurrent] in column panels, for matrix-vector steps
+    private readonly float[] _strips;      // [4H/w, in+H, w] [kernel; recurrent] in the GEMM's strips (Gemm.Pack), packed by each pass of 4+ windows
+    private readonly float[] _recurrentTStrips;   // [H/w, 4H, w] the transposed recurrent kernel in strips, for backward's dZ·Uᵀ
+    private readonly float[] _kernelTStrips;      // [in/w, 4H, w] the transposed kernel in strips, for the input gradient
+    private readonly float[] _dzStrips;    // [4H/w, T·B, w] dZ of every step in strips, for the weight gradient
+    private bool _stripped;                // the current pass multiplies by _strips
     private bool _packed;                  // _panels holds the current weights (Pack was called, nothing changed them since)
     private float[]? _folded;              // [Σ rows, 4H] per input column: its classes' rows of the input product, or its kernel row (Fold)
     private int[] _foldStart = [];         // [F] each input column's first row in _folded
@@ -60,6 +65,11 @@ internal sealed class LstmLayer
         _recurrentT = new float[g * units];
         _kernelT = new float[g * inputSize];
         _dInput = new float[steps * maxBatch * inputSize];
+        bool strips = maxBatch >= PackedRows;   // a layer that only generates never multiplies by strips
+        _strips = strips && Gemm.Packable(g) ? new float[(inputSize + units) * g] : [];
+        _recurrentTStrips = strips && Gemm.Packable(units) ? new float[g * units] : [];
+        _kernelTStrips = strips && Gemm.Packable(inputSize) ? new float[g * inputSize] : [];
+        _dzStrips = strips && Gemm.Packable(g) ? new float[steps * maxBatch * g] : [];
     }
 
     /// <summary>
@@ -149,6 +159,7 @@ internal sealed class LstmLayer
         _kept = keep;
         ReadOnlySpan<float> stacked = weights.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length);   // [in+H, 4H]
         ReadOnlySpan<float> bias = weights.Slice(_bias.Offset, _bias.Length);
+        PackStrips(stacked, batch);
         _cells.AsSpan(0, batch * h).Clear();
         _hidden.AsSpan(0, batch * h).Clear();
         for (int t = 0; t < Steps; t++)
@@ -183,6 +194,7 @@ internal sealed class LstmLayer
         ReadOnlySpan<float> folded = _folded;
         ReadOnlySpan<float> stacked = weights.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length);   // [in+H, 4H]
         ReadOnlySpan<float> bias = weights.Slice(_bias.Offset, g);
+        PackStrips(stacked, batch);
         _cells.AsSpan(0, batch * h).Clear();
         _hidden.AsSpan(0, batch * h).Clear();
         for (int t = 0; t < Steps; t++)
@@ -211,14 +223,25 @@ internal sealed class LstmLayer
         }
     }
 
-    // z [B, 4H] += a [B, rows]·([kernel; recurrent] rows first..first+rows−1), from the packed panels when a few
-    // windows run on packed weights (the same sums in the same order either way)
+    // a pass of 4+ windows multiplies by [kernel; recurrent] in strips, packed once for its T steps (weights change
+    // between training passes, so every pass packs; 0.3 MB against the steps' 25 × 8.6 MFLOP at the paper's size)
+    private void PackStrips(ReadOnlySpan<float> stacked, int batch)
+    {
+        int g = 4 * Units;
+        _stripped = batch >= PackedRows && _strips.Length > 0;
+        if (_stripped) Gemm.Pack(stacked, g, InputSize + Units, g, _strips);
+    }
+
+    // z [B, 4H] += a [B, rows]·([kernel; recurrent] rows first..first+rows−1): from the packed panels when a few
+    // windows run on packed weights, from the strips for a batch (the same sums in the same order every way)
     private void StepProduct(ReadOnlySpan<float> a, int lda, int first, int rows, Span<float> z, int batch, ReadOnlySpan<float> stacked)
     {
         int g = 4 * Units, k = InputSize + Units;
         if (_packed && batch < PackedRows)
             for (int panel = 0; panel < g / Panel; panel++)
                 Gemm.Multiply(a, lda, _panels.AsSpan((panel * k + first) * Panel, rows * Panel), Panel, z[(panel * Panel)..], g, batch, Panel, rows, accumulate: true);
+        else if (_stripped)
+            Gemm.MultiplyPacked(a, lda, _strips, k, first, z, g, batch, g, rows, accumulate: true);
         else
             Gemm.Multiply(a, lda, stacked[(first * g)..], g, z, g, batch, g, rows, accumulate: true);
     }
@@ -260,6 +283,10 @@ internal sealed class LstmLayer
         int h = Units, g = 4 * h, n = InputSize, bh = batch * h;
         Gemm.Transpose(weights.Slice(_recurrent.Offset, _recurrent.Length), g, h, g, _recurrentT);
         if (inputGradient) Gemm.Transpose(weights.Slice(_kernel.Offset, _kernel.Length), g, n, g, _kernelT);
+        // the transposes' rows are 512 B apart: packed into strips, as for the forward product (same bits)
+        bool uStrips = _recurrentTStrips.Length > 0 && batch >= PackedRows, wStrips = inputGradient && _kernelTStrips.Length > 0 && batch >= PackedRows;
+        if (uStrips) Gemm.Pack(_recurrentT, h, g, h, _recurrentTStrips);
+        if (wStrips) Gemm.Pack(_kernelT, n, g, n, _kernelTStrips);
         Span<float> dh = _dh.AsSpan(0, bh), dc = _dc.AsSpan(0, bh);
         dh.Clear();
         dc.Clear();
@@ -273,14 +300,25 @@ internal sealed class LstmLayer
             Span<float> dz = _dz.AsSpan(t * batch * g, batch * g);
             for (int b = 0; b < batch; b++)
                 CellBackward(gates.Slice(b * g, g), cPrev.Slice(b * h, h), tc.Slice(b * h, h), dh.Slice(b * h, h), dc.Slice(b * h, h), dz.Slice(b * g, g), h);
-            if (t > 0) Gemm.Multiply(dz, g, _recurrentT, h, dh, h, batch, h, g, accumulate: false);
-            if (inputGradient) Gemm.Multiply(dz, g, _kernelT, n, _dInput.AsSpan(t * batch * n), n, batch, n, g, accumulate: false);
+            if (t > 0)
+            {
+                if (uStrips) Gemm.MultiplyPacked(dz, g, _recurrentTStrips, g, 0, dh, h, batch, h, g, accumulate: false);
+                else Gemm.Multiply(dz, g, _recurrentT, h, dh, h, batch, h, g, accumulate: false);
+            }
+            if (wStrips) Gemm.MultiplyPacked(dz, g, _kernelTStrips, g, 0, _dInput.AsSpan(t * batch * n), n, batch, n, g, accumulate: false);
+            else if (inputGradient) Gemm.Multiply(dz, g, _kernelT, n, _dInput.AsSpan(t * batch * n), n, batch, n, g, accumulate: false);
         }
 
         int rows = Steps * batch, k = n + h;
         ReadOnlySpan<float> dzAll = _dz.AsSpan(0, rows * g);
         // [kernel; recurrent] += [x_t | h_{t−1}]ᵀ·dZ over all steps at once: [in+H, T·B]·[T·B, 4H] (the h_0 = 0 rows add nothing)
-        Gemm.MultiplyTransposedA(_staged, k, dzAll, g, gradients.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length), g, k, g, rows, accumulate: true);
+        Span<float> dW = gradients.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length);
+        if (_dzStrips.Length > 0 && batch >= PackedRows)
+        {
+            Gemm.Pack(dzAll, g, rows, g, _dzStrips);
+            Gemm.MultiplyTransposedAPacked(_staged, k, _dzStrips, dW, g, k, g, rows, accumulate: true);
+        }
+        else Gemm.MultiplyTransposedA(_staged, k, dzAll, g, dW, g, k, g, rows, accumulate: true);
         Span<float> dBias = gradients.Slice(_bias.Offset, _bias.Length);
         for (int r = 0; r < rows; r++) TensorPrimitives.Add(dBias, dzAll.Slice(r * g, g), dBias);
     }

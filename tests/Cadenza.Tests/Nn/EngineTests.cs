@@ -159,4 +159,35 @@ public class EngineTests
             Assert.Equal(whole, viaT);
         }
     }
+
+    [Fact]
+    public void Gemm_PackedStrips_SameBitsAsTheMatrixItself_ForAnyBlockOfItsRows()
+    {
+        // B packed into strips (Gemm.Pack) feeds the same kernels in the same order: C = A·B[first..first+rows−1, ·],
+        // Aᵀ·B and every batch shape (a 6- or 8-row tile, a 4-row one, rows alone) give the bits of the unpacked product
+        int w = Gemm.StripWidth, n = 3 * w, k = 300;
+        var rng = new Rng(12);
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextNormal()).ToArray();
+        float[] strips = new float[k * n];
+        Gemm.Pack(b, n, k, n, strips);
+        Assert.Equal(b[5 * n + w + 3], strips[(1 * k + 5) * w + 3]);   // row 5, column w + 3: strip 1, its row 5
+        foreach (int m in new[] { 1, 3, 4, 23 })
+        foreach (var (first, rows) in new[] { (0, k), (0, 7), (290, 10), (44, 256) })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[] a = Enumerable.Range(0, m * rows).Select(_ => (float)rng.NextNormal()).ToArray();
+            float[] c0 = Enumerable.Range(0, m * n).Select(_ => (float)rng.NextNormal()).ToArray();
+            float[] plain = (float[])c0.Clone(), packed = (float[])c0.Clone();
+            Gemm.Multiply(a, rows, b.AsSpan(first * n), n, plain, n, m, n, rows, accumulate);
+            Gemm.MultiplyPacked(a, rows, strips, k, first, packed, n, m, n, rows, accumulate);
+            Assert.Equal(plain, packed);
+        }
+        float[] at = Enumerable.Range(0, k * 23).Select(_ => (float)rng.NextNormal()).ToArray();   // Aᵀ stored [k × 23]
+        float[] viaT = new float[23 * n], viaTPacked = new float[23 * n];
+        Gemm.MultiplyTransposedA(at, 23, b, n, viaT, n, 23, n, k, accumulate: false);
+        Gemm.MultiplyTransposedAPacked(at, 23, strips, viaTPacked, n, 23, n, k, accumulate: false);
+        Assert.Equal(viaT, viaTPacked);
+        Assert.Throws<ArgumentException>(() => Gemm.Pack(b, n, k, n - 1, strips));   // a partial strip
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyPacked(new float[k], k, strips, k, 290, new float[n], n, 1, n, 20, false));   // rows past B's end
+    }
 }
