@@ -25,9 +25,10 @@ internal static class EvalCommand
         var threads = new Option<int>("--threads") { Description = "Threads for the held-out loss (default: up to 2)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Parse every MIDI file again" };
         var freeRange = new Option<bool>("--free-range") { Description = "Model with instruments: generate without keeping each instrument in its training range" };
+        var uncalibrated = new Option<bool>("--uncalibrated") { Description = "Compose with the network's own odds, without the model's chord calibration" };
         var command = new Command("eval", "Measure a model on held-out music: loss against baselines, and its generated notes against the real ones")
         {
-            model, data, notes, seeds, temperature, topK, rngSeed, json, plot, threads, noCache, freeRange,
+            model, data, notes, seeds, temperature, topK, rngSeed, json, plot, threads, noCache, freeRange, uncalibrated,
         };
         command.SetAction(r => Ui.Run(() =>
         {
@@ -44,6 +45,7 @@ internal static class EvalCommand
                 PlotPath = r.GetValue(plot),
                 Threads = r.GetValue(threads),
                 FreeRange = r.GetValue(freeRange),
+                Uncalibrated = r.GetValue(uncalibrated),
                 Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache), CacheWarning = Ui.Warning },
             };
             Print(EvalJob.Run(request));

@@ -23,13 +23,14 @@ internal static class GenerateCommand
         public Option<string?> SoundFont { get; } = new("--soundfont") { Description = "SoundFont (.sf2) for FluidSynth" };
         public Option<string?> InstrumentSet { get; } = new("--instrument-set") { Description = "Model with instruments: compose only for these, e.g. piano,bass (names, GM names, families, programs, drums)" };
         public Option<bool> FreeRange { get; } = new("--free-range") { Description = "Model with instruments: let each instrument play any pitch (default: only the range its training notes had)" };
+        public Option<bool> Uncalibrated { get; } = new("--uncalibrated") { Description = "Sample with the network's own odds, without the model's chord calibration" };
         public Option<string?> ProgramMap { get; } = new("--program-map") { Description = "Model with instruments: re-orchestrate, FROM=TO,… e.g. piano=strings,bass=\"Fretless Bass\"" };
 
         public void AddTo(Command c)
         {
             c.Options.Add(Notes); c.Options.Add(Temperature); c.Options.Add(TopK); c.Options.Add(Seed);
             c.Options.Add(SeedMidi); c.Options.Add(SeedWindow); c.Options.Add(Audio); c.Options.Add(SoundFont);
-            c.Options.Add(InstrumentSet); c.Options.Add(ProgramMap); c.Options.Add(FreeRange);
+            c.Options.Add(InstrumentSet); c.Options.Add(ProgramMap); c.Options.Add(FreeRange); c.Options.Add(Uncalibrated);
         }
 
         public GenerateRequest Request(ParseResult r, string model, string output) => new()
@@ -38,7 +39,7 @@ internal static class GenerateCommand
             Output = output,
             SeedMidi = r.GetValue(SeedMidi),
             SeedWindow = r.GetValue(SeedWindow),
-            Options = new GenerationOptions { Notes = r.GetValue(Notes), Temperature = r.GetValue(Temperature), TopK = r.GetValue(TopK), Seed = r.GetValue(Seed), FreeRange = r.GetValue(FreeRange) },
+            Options = new GenerationOptions { Notes = r.GetValue(Notes), Temperature = r.GetValue(Temperature), TopK = r.GetValue(TopK), Seed = r.GetValue(Seed), FreeRange = r.GetValue(FreeRange), Uncalibrated = r.GetValue(Uncalibrated) },
             Audio = r.GetValue(Audio) is "none" or "" ? [] : r.GetValue(Audio)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             AudioOptions = AudioOptions.Default with { SoundFont = r.GetValue(SoundFont), NormalizeDb = -1 },
             InstrumentSet = r.GetValue(InstrumentSet)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Cadenza.Generation;
 using Cadenza.Model;
+using Cadenza.Pipeline;
 using Cadenza.Onnx;
 using Spectre.Console;
 
@@ -72,8 +74,23 @@ internal static class ModelCommands
             Console.WriteLine($"wrote {r.GetValue(importOut)} ({Ui.N(m.ParameterCount)} parameters)");
             return 0;
         }));
+        var calibrated = ModelArgument();
+        var calibrationData = new Option<string?>("--data") { Description = "Music the model was not trained on to compose from (default: the validation files recorded with the model)" };
+        var share = new Option<double?>("--share") { Description = "The share of notes struck with the one before to reach, in (0, 1) (default: the training notes')" };
+        var calibrate = new Command("calibrate", "Set how many chords the model composes: one offset on the step head's zero class, found by composing, so the share of notes struck with the one before meets the training notes' (or --share)") { calibrated, calibrationData, share };
+        calibrate.SetAction(r => Ui.Run(() =>
+        {
+            string folder = r.GetValue(calibrated)!;
+            var warnings = new List<string>();
+            var (c, seeds) = CalibrateJob.Run(folder, r.GetValue(calibrationData), r.GetValue(share), Corpus.CorpusOptions.Default with { CacheWarning = Ui.Warning }, warnings);
+            foreach (string w in warnings) Ui.Warning(w);
+            Console.WriteLine($"composed {ChordCalibration.Pieces} pieces of {ChordCalibration.Notes} notes from {seeds}");
+            Console.WriteLine($"chords calibrated: {Ui.F(c.Before, 2)} of the composed notes start with the one before, {Ui.F(c.After, 2)} with a zero-step offset of {Ui.F(c.Offset, 2)} (target: {Ui.F(c.Target, 2)}); wrote {Path.Combine(folder, ModelStore.ConfigFile)}");
+            return 0;
+        }));
         group.Subcommands.Add(export);
         group.Subcommands.Add(import);
+        group.Subcommands.Add(calibrate);
         return group;
     }
 }

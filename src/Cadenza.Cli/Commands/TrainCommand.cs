@@ -84,16 +84,17 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Model folder to write", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the model folder's checkpoint" };
         var noCache = new Option<bool>("--no-cache") { Description = "Parse every MIDI file again" };
+        var calibrate = new Option<bool>("--calibrate") { Description = "Then calibrate the chords: compose from the validation files and match the training notes' share of chords with one offset (see `cadenza model calibrate`)" };
         var store = new Option<bool>("--store") { Description = "For a corpus larger than memory: stream it into note stores in MODEL/store (8 bytes a note) and train from them, in flat memory" };
         var options = new Options();
-        var command = new Command("train", "Train a model on a corpus: MIDI folder, MAESTRO, Bach Doodle or TFRecords (the Cadenza model by default, --preset paper for the paper's)") { data, output, resume, noCache, store };
+        var command = new Command("train", "Train a model on a corpus: MIDI folder, MAESTRO, Bach Doodle or TFRecords (the Cadenza model by default, --preset paper for the paper's)") { data, output, resume, noCache, store, calibrate };
         options.AddTo(command);
         command.SetAction(r => Ui.Run(() =>
         {
             var (model, training) = options.Resolve(r, r.GetValue(output)!, r.GetValue(resume));
             var request = new TrainRequest
             {
-                Source = r.GetValue(data)!, Output = r.GetValue(output)!, Model = model, Training = training, Resume = r.GetValue(resume), Store = r.GetValue(store),
+                Source = r.GetValue(data)!, Output = r.GetValue(output)!, Model = model, Training = training, Resume = r.GetValue(resume), Store = r.GetValue(store), Calibrate = r.GetValue(calibrate),
                 ValidationSource = r.GetValue(options.ValidationData),
                 Corpus = CorpusOptions.Default with { UseCache = !r.GetValue(noCache), CacheWarning = Ui.Warning },
             };

@@ -30,7 +30,7 @@ public sealed class BatchGenerator
     private readonly int[] _featureOf;    // [heads] the input column each head predicts
     private readonly float[] _notes;      // [B, F] the notes being composed, raw (MIDI pitch, seconds, MIDI velocity)
     private readonly float[] _classes;    // [B, heads] the classes drawn so far, read by heads given them
-    private readonly float[] _masked;     // one head's outputs with the instruments the user left out set to −∞
+    private readonly float[] _masked;     // one head's outputs with the instruments the user left out set to −∞, or its zero class calibrated
     private readonly int _pitchFeature, _stepFeature, _durationFeature, _velocityFeature, _instrumentFeature;
     private readonly InstrumentVocabulary? _instruments;
     private readonly int _instrumentHead;   // the instrument head when it is drawn before pitch (so pitch can keep its range), else −1
@@ -163,6 +163,13 @@ public sealed class BatchGenerator
                 masked[..Math.Min(played.LowestPitch, masked.Length)].Fill(float.NegativeInfinity);
                 if (played.HighestPitch + 1 < masked.Length) masked[(played.HighestPitch + 1)..].Fill(float.NegativeInfinity);
                 row = masked;
+            }
+            else if (head.ZeroLogitOffset != 0 && !options.Uncalibrated)
+            {
+                Span<float> shifted = _masked.AsSpan(0, head.Units);
+                row.CopyTo(shifted);
+                shifted[0] += head.ZeroLogitOffset;   // class 0 is the exact-zero bin (TimeBins)
+                row = shifted;
             }
             int k = sampler.Sample(row, _scratch);
             _classes[p * c.Heads.Length + h] = k;

@@ -23,4 +23,7 @@ public sealed record GenerationOptions
     /// range its training notes had (a bass stays low, as an orchestrator keeps a part in its instrument's compass).
     /// </summary>
     public bool FreeRange { get; init; }
+
+    /// <summary>Sample with the network's own odds, leaving out the chord calibration a model may carry (<see cref="ChordCalibration"/>).</summary>
+    public bool Uncalibrated { get; init; }
 }

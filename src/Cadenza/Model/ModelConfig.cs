@@ -49,6 +49,14 @@ public sealed record HeadConfig(string Name, int Units, HeadKind Kind, float Los
     /// <summary>For a time class head: the value played for each class, in seconds (the median of the training notes in the bin), set by training.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public float[]? Values { get; init; }
+
+    /// <summary>
+    /// For a time class head: added to the logit of its exact-zero class when sampling, not in training or the held-out
+    /// loss. Set after training by <see cref="Cadenza.Generation.ChordCalibration"/>, so the pieces the model composes
+    /// strike as many notes together as its training notes do; 0: the network's own odds.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public float ZeroLogitOffset { get; init; }
 }
 
 /// <summary>A learned embedding of an input feature: the feature enters as a class index and is looked up in a [classes × Dim] table.</summary>

@@ -42,6 +42,14 @@ public static class ModelStore
         AtomicFile.WriteAllText(Path.Combine(folder, ConfigFile), config.ToJsonString(Json));
     }
 
+    /// <summary>Rewrites only the model section of a folder's config.json (the weights and the other sections stay as they are), atomically.</summary>
+    public static void SaveConfig(ModelConfig model, string folder)
+    {
+        JsonObject config = ReadConfig(folder);
+        config["model"] = JsonSerializer.SerializeToNode(model, Json);
+        AtomicFile.WriteAllText(Path.Combine(folder, ConfigFile), config.ToJsonString(Json));
+    }
+
     /// <summary>Loads a model from a Cadenza model folder, or from a TF.js Layers <c>model.json</c> (file or folder holding one).</summary>
     /// <exception cref="ModelFormatException">Missing, corrupt, or incompatible.</exception>
     public static MusicModel Load(string path)

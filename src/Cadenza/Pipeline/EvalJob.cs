@@ -54,7 +54,7 @@ public static class EvalJob
         IReadOnlyList<CountBaselineResult> counts = CountBaselines(corpus, pieces, t, padded, instruments);
         if (training != null && counts.Count == 0) warnings.Add("the model records no count models (trained by an earlier build): the copy baselines are skipped");
 
-        var options = new GenerationOptions { Notes = request.Notes, Temperature = request.Temperature, TopK = request.TopK, Seed = request.RngSeed, FreeRange = request.FreeRange };
+        var options = new GenerationOptions { Notes = request.Notes, Temperature = request.Temperature, TopK = request.TopK, Seed = request.RngSeed, FreeRange = request.FreeRange, Uncalibrated = request.Uncalibrated };
         clock.Restart();
         var (generated, seeds, real) = Generate(model, files, request.Seeds, options);
         double generationSeconds = clock.Elapsed.TotalSeconds;
@@ -133,13 +133,8 @@ public static class EvalJob
         var rng = new Rng(options.Seed ^ SeedSalt);
         for (int s = 0; s < count; s++)
         {
-            CorpusFile file = files[rng.NextInt(files.Count)];
-            // a padded model's seed may start before its file, as its windows do: the notes it holds, padded again
-            int start = c.PadStart ? rng.NextInt(file.Notes.Length) - (t - 1) : rng.NextInt(file.Notes.Length - t + 1);
+            var (file, start, seed) = DrawSeed(files, c, rng);
             int first = Math.Max(0, start);
-            float[] seed = c.ToFeatures(file.Notes.AsSpan(first, start + t - first));
-            seed[Array.IndexOf(c.Features, "step")] = (float)NoteFeatures.Step(file.Notes, first);
-            seed = c.PadSeed(seed);
             ulong sampling = rng.NextULong();
             pieces.Add(generator.Generate(seed, options with { Seed = sampling }));
             seeds.Add(new SeedWindow(file.Path, first, sampling));
@@ -149,7 +144,22 @@ public static class EvalJob
         return (pieces, seeds, real);
     }
 
-    private static (List<CorpusFile> Files, string Description) HeldOut(EvalRequest request, JsonNode? corpus, ModelConfig model, List<string> warnings, IProgress<int>? progress)
+    /// <summary>
+    /// A random window of a random file as a generation seed (raw features, padded), with its first step relative to
+    /// the note before, as training saw it; a padded model's seed may start before its file, as its windows do.
+    /// </summary>
+    internal static (CorpusFile File, int Start, float[] Seed) DrawSeed(IReadOnlyList<CorpusFile> files, ModelConfig c, Rng rng)
+    {
+        int t = c.SequenceLength;
+        CorpusFile file = files[rng.NextInt(files.Count)];
+        int start = c.PadStart ? rng.NextInt(file.Notes.Length) - (t - 1) : rng.NextInt(file.Notes.Length - t + 1);
+        int first = Math.Max(0, start);
+        float[] seed = c.ToFeatures(file.Notes.AsSpan(first, start + t - first));
+        seed[Array.IndexOf(c.Features, "step")] = (float)NoteFeatures.Step(file.Notes, first);
+        return (file, start, c.PadSeed(seed));
+    }
+
+    internal static (List<CorpusFile> Files, string Description) HeldOut(EvalRequest request, JsonNode? corpus, ModelConfig model, List<string> warnings, IProgress<int>? progress)
     {
         string instrument = corpus?["instrument"]?.GetValue<string>() ?? "merged";
         // the model's own reading rules, so held-out notes are what training would have seen

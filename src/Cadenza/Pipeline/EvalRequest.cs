@@ -26,6 +26,9 @@ public sealed record EvalRequest
     /// <summary>For a model with instruments: generate without keeping each instrument in its training range (<see cref="Generation.GenerationOptions.FreeRange"/>).</summary>
     public bool FreeRange { get; init; }
 
+    /// <summary>Compose with the network's own odds, without the model's chord calibration (<see cref="Generation.GenerationOptions.Uncalibrated"/>).</summary>
+    public bool Uncalibrated { get; init; }
+
     /// <summary>Seed for choosing the seed windows and for sampling: the same seed gives the same report.</summary>
     public ulong RngSeed { get; init; } = 42;
 

@@ -7,4 +7,8 @@ namespace Cadenza.Training;
 /// <param name="Monitor">"val_loss" or "loss".</param>
 /// <param name="StoppedEarly">True when patience ran out.</param>
 /// <param name="Cancelled">True when stopped by the user (a checkpoint was written).</param>
-public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, int BestEpoch, double BestLoss, string Monitor, bool StoppedEarly, bool Cancelled);
+public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, int BestEpoch, double BestLoss, string Monitor, bool StoppedEarly, bool Cancelled)
+{
+    /// <summary>The chord calibration done after training (<see cref="Pipeline.CalibrateJob"/>), or null.</summary>
+    public Generation.ChordCalibrationResult? Calibration { get; init; }
+}

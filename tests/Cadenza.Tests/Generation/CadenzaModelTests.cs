@@ -75,9 +75,13 @@ public class CadenzaModelTests
         string model = dir.File("model");
         ModelConfig small = ModelConfig.Cadenza with { LstmUnits = [48] };
         TrainingConfig training = TrainingConfig.Preset("cadenza") with { Epochs = 3, Patience = 0 };
-        TrainingResult result = TrainJob.Run(TrainJob.Prepare(new TrainRequest { Source = Paths.Demo, Output = model, Model = small, Training = training }));
+        TrainingResult result = TrainJob.Run(TrainJob.Prepare(new TrainRequest { Source = Paths.Demo, Output = model, Model = small, Training = training, Calibrate = true }));
         Assert.Equal(3, result.History.Count);
         Assert.True(result.History[^1].Loss < result.History[0].Loss, "the training loss falls");
+        // --calibrate: composed from the validation files, the share of chords meets the training notes', and the offset is saved
+        ChordCalibrationResult c = result.Calibration!;
+        Assert.True(Math.Abs(c.After - c.Target) < 0.05, $"calibrated share {c.After}, training notes {c.Target}");
+        Assert.Equal(c.Offset, ModelStore.Load(model).Config.Heads.Single(h => h.Name == "step").ZeroLogitOffset);
 
         GenerateOutcome piece = GenerateJob.Run(new GenerateRequest { ModelPath = model, Output = dir.File("piece"), Audio = [], Options = new GenerationOptions { Notes = 200, Seed = 4 } });
         double[] stepsPlayed = piece.Notes.Skip(1).Select((n, i) => n.Start - piece.Notes[i].Start).ToArray();
