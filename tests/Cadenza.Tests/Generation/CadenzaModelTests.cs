@@ -9,7 +9,8 @@ namespace Cadenza.Tests.Generation;
 /// <summary>The Cadenza model end to end: time classes sampled and played at their recorded values, and a trained model that plays chords.</summary>
 public class CadenzaModelTests
 {
-    private static readonly ModelConfig TimeClasses = new()
+    // a small model of the Cadenza model's shape (embeddings, time classes with an exact-zero step class), shared by the generation tests
+    internal static readonly ModelConfig TimeClasses = new()
     {
         SequenceLength = 4,
         Embeddings = [new("pitch", 4), new("step", 3), new("duration", 3)],

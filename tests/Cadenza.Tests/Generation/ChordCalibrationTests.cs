@@ -10,20 +10,11 @@ namespace Cadenza.Tests.Generation;
 /// <summary>Chord calibration: one offset on the step head's zero class, found by composing, seen only by the sampler.</summary>
 public class ChordCalibrationTests
 {
-    private static readonly ModelConfig TimeClasses = new()
-    {
-        SequenceLength = 4,
-        Embeddings = [new("pitch", 4), new("step", 3), new("duration", 3)],
-        TimeBinEdges = [0.001, 0.1, 0.5],
-        LstmUnits = [8],
-        Heads = [new("pitch", 128, HeadKind.Classes, 1f), new("step", 4, HeadKind.Classes, 1f), new("duration", 4, HeadKind.Classes, 1f)],
-    };
-
     private static readonly Note[] Training = [new(60, 0, 0.3), new(62, 0, 0.2), new(64, 0.25, 0.45), new(65, 0.55, 1.55), new(67, 0.6, 0.65), new(69, 1.6, 2.0)];
 
     private static (MusicModel Model, List<float[]> Seeds) Small()
     {
-        MusicModel model = MusicModel.Create(TimeClasses.WithTimeValues([Training]), 5);
+        MusicModel model = MusicModel.Create(CadenzaModelTests.TimeClasses.WithTimeValues([Training]), 5);
         var rng = new Rng(8);
         var seeds = new List<float[]>();
         for (int s = 0; s < 5; s++)
