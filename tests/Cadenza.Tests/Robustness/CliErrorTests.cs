@@ -1,4 +1,5 @@
 using Cadenza.Model;
+using Cadenza.Notes;
 using Cadenza.Tests.Nn;
 
 namespace Cadenza.Tests.Robustness;
@@ -140,6 +141,30 @@ public class CliErrorTests
     {
         using var dir = new TempDir();
         AssertOneLineError(["render", "/nonexistent/x.mid", "--out", dir.File("x.wav")], "/nonexistent/x.mid", dir.Path);
+    }
+
+    [Fact]
+    public void ModelCalibrate_MissingModel() => AssertOneLineError(["model", "calibrate", "/nonexistent/model"], "/nonexistent/model");
+
+    [Fact]
+    public void ModelCalibrate_PaperModel_SaysWhy_AndLeavesTheConfigAsItWas()
+    {
+        using var dir = new TempDir();
+        string model = BrokenModel(dir, _ => { });
+        string config = File.ReadAllText(Path.Combine(model, ModelStore.ConfigFile));
+        AssertOneLineError(["model", "calibrate", model], "cannot calibrate the chords: its step head does not draw time classes");
+        Assert.Equal(config, File.ReadAllText(Path.Combine(model, ModelStore.ConfigFile)));
+    }
+
+    [Fact]
+    public void ModelCalibrate_CadenzaModelWithoutTrainingStatistics_AndAShareOutOfRange()
+    {
+        using var dir = new TempDir();
+        string model = dir.File("model");
+        Note[] notes = [new(60, 0, 0.5), new(64, 0, 0.5), new(67, 0.5, 1.0), new(72, 1.0, 1.25)];
+        ModelStore.Save(MusicModel.Create(ModelConfig.Cadenza.WithTimeValues([notes]), 1), model);   // time classes, no corpus section
+        AssertOneLineError(["model", "calibrate", model], "records no statistics of its training notes");
+        AssertOneLineError(["model", "calibrate", model, "--share", "1.5"], "--share must be between 0 and 1");
     }
 
     [Fact]
