@@ -32,6 +32,20 @@ internal static class Program
         if (args.Length > 0 && args[0] == "store")
             return StoreProbe.Run(args.Length > 1 ? long.Parse(args[1]) : 100_000_000, args.Length > 2 ? int.Parse(args[2]) : 3000,
                                   args.Length > 3 ? args[3] : Path.Combine(Path.GetTempPath(), "cadenza-store-probe"));
+        if (args.Length > 0 && args[0] == "wgrad")
+        {
+            // the weight gradient's product [k × T·B]ᵀ·[T·B × 4H] at the paper model's k = 131 (8·16 + 3: a 3-row tail)
+            // and at 128 and 136 (no tail), per window of a 64-window batch
+            var rng = new Cadenza.Common.Rng(3);
+            foreach (int k in new[] { 128, 131, 136 })
+            {
+                float[] staged = Enumerable.Range(0, 1600 * k).Select(_ => (float)rng.NextNormal()).ToArray();
+                float[] dz = Enumerable.Range(0, 1600 * 512).Select(_ => (float)rng.NextNormal()).ToArray();
+                float[] dw = new float[k * 512];
+                Time($"weight gradient [{k} × 1600]·[1600 × 512]", () => Cadenza.Nn.Gemm.MultiplyTransposedA(staged, k, dz, 512, dw, 512, k, 512, 1600, true), 64, "window");
+            }
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "align")
         {
             // does a forward pass's speed follow where the GC placed the weights (64-byte cache lines)?

@@ -130,11 +130,7 @@ internal static unsafe class Gemm
                         int i = 0;
                         for (; i + 2 * MR <= m; i += 2 * MR) Kernel8x32(ak + i * rs, rs, cs, bk + j, ldb, pc + i * ldc + j, ldc, kc, acc);
                         for (; i + MR <= m; i += MR) Kernel4x32(ak + i * rs, rs, cs, bk + j, ldb, pc + i * ldc + j, ldc, kc, acc);
-                        for (; i < m; i++)
-                        {
-                            Kernel1x16(ak + i * rs, cs, bk + j, ldb, pc + i * ldc + j, kc, acc);
-                            Kernel1x16(ak + i * rs, cs, bk + j + NR, ldb, pc + i * ldc + j + NR, kc, acc);
-                        }
+                        if (i < m) KernelTailx32(ak + i * rs, rs, cs, bk + j, ldb, pc + i * ldc + j, ldc, kc, acc, m - i);
                     }
                 }
                 for (int j = j512; j < jFull; j += NR)
@@ -352,6 +348,43 @@ internal static unsafe class Gemm
         }
         c0.Store(c); c1.Store(c + 8); c2.Store(c + 16); c3.Store(c + 24);
         c4.Store(c + 32); c5.Store(c + 40); c6.Store(c + 48); c7.Store(c + 56);
+    }
+
+    /// <summary>
+    /// The last 1–3 rows × 32 columns: six 512-bit accumulators, a missing row computed again from the first row and not
+    /// stored, so six FMA chains hide the FMA latency (a row alone, in two 1 × 16 calls, ran two chains: the paper
+    /// model's weight gradient, 131 = 16·8 + 3 rows, spent a fifth of its time on those 3). The same sums in the same order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelTailx32(float* a, int rs, int cs, float* b, int ldb, float* c, int ldc, int k, bool accumulate, int rows)
+    {
+        int r1 = rows > 1 ? rs : 0, r2 = rows > 2 ? 2 * rs : 0;
+        Vector512<float> c00, c01, c10, c11, c20, c21;
+        if (accumulate)
+        {
+            c00 = Vector512.Load(c); c01 = Vector512.Load(c + 16);
+            c10 = rows > 1 ? Vector512.Load(c + ldc) : c00; c11 = rows > 1 ? Vector512.Load(c + ldc + 16) : c01;
+            c20 = rows > 2 ? Vector512.Load(c + 2 * ldc) : c00; c21 = rows > 2 ? Vector512.Load(c + 2 * ldc + 16) : c01;
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = Vector512<float>.Zero;
+        }
+        float* ap = a;
+        for (int p = 0; p < k; p++, ap += cs)
+        {
+            float* bp = b + (long)p * ldb;
+            Vector512<float> b0 = Vector512.Load(bp), b1 = Vector512.Load(bp + 16);
+            Vector512<float> x = Vector512.Create(ap[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(ap[r1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(ap[r2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+        }
+        c00.Store(c); c01.Store(c + 16);
+        if (rows > 1) { c10.Store(c + ldc); c11.Store(c + ldc + 16); }
+        if (rows > 2) { c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 16); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
