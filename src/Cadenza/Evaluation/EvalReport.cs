@@ -53,6 +53,9 @@ public sealed record EvalReport
     /// <summary>Sampling settings; <see cref="GenerationOptions.Notes"/> is per seed and <see cref="GenerationOptions.Seed"/> the seed of the whole run.</summary>
     public required GenerationOptions Generation { get; init; }
 
+    /// <summary>The chord calibration the composed pieces were sampled with (the step head's zero-class offset, <see cref="ChordCalibration"/>); 0 for none or <see cref="GenerationOptions.Uncalibrated"/>.</summary>
+    public float ChordOffset { get; init; }
+
     /// <summary>The seed windows, in order.</summary>
     public required IReadOnlyList<SeedWindow> Seeds { get; init; }
 
@@ -127,6 +130,7 @@ public sealed record EvalReport
             ["temperature"] = Generation.Temperature,
             ["top_k"] = Generation.TopK,
             ["rng_seed"] = Generation.Seed,
+            ["zero_logit_offset"] = ChordOffset,
         },
         ["timing"] = new JsonObject
         {

@@ -77,6 +77,7 @@ public static class EvalJob
             RealContinuationJsd = DistributionDivergence.Between(realStats, heldOutStats),
             Instruments = instruments is null ? null : InstrumentReport.Of(instruments, generated, pieces),
             Generation = options,
+            ChordOffset = options.Uncalibrated ? 0 : model.Config.Heads.FirstOrDefault(h => h.Name == "step")?.ZeroLogitOffset ?? 0,
             Seeds = seeds,
             ModelLoadSeconds = loadSeconds,
             GenerationSeconds = generationSeconds,

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Cadenza.Generation;
 using Cadenza.Model;
 using Cadenza.Notes;
@@ -83,6 +84,11 @@ public class CadenzaModelTests
         ChordCalibrationResult c = result.Calibration!;
         Assert.True(Math.Abs(c.After - c.Target) < 0.05, $"calibrated share {c.After}, training notes {c.Target}");
         Assert.Equal(c.Offset, ModelStore.Load(model).Config.Heads.Single(h => h.Name == "step").ZeroLogitOffset);
+        // eval composes with the offset and says so (JSON generation.zero_logit_offset), or without it when asked
+        var eval = new EvalRequest { ModelPath = model, Notes = 20, Seeds = 2, JsonPath = dir.File("eval.json"), PlotPath = dir.File("eval.png") };
+        Assert.Equal(c.Offset, EvalJob.Run(eval).Report.ChordOffset);
+        Assert.Equal(c.Offset, JsonNode.Parse(File.ReadAllText(dir.File("eval.json")))!["generation"]!["zero_logit_offset"]!.GetValue<float>());
+        Assert.Equal(0, EvalJob.Run(eval with { Uncalibrated = true }).Report.ChordOffset);
 
         GenerateOutcome piece = GenerateJob.Run(new GenerateRequest { ModelPath = model, Output = dir.File("piece"), Audio = [], Options = new GenerationOptions { Notes = 200, Seed = 4 } });
         double[] stepsPlayed = piece.Notes.Skip(1).Select((n, i) => n.Start - piece.Notes[i].Start).ToArray();
