@@ -79,6 +79,8 @@ internal static class GenerateCommand
         table.Caption($"first {Math.Min(10, o.Notes.Length)} of {o.Notes.Length} notes, generated in {o.GenerationTime.TotalMilliseconds:F0} ms");
         AnsiConsole.Write(table);
         Console.WriteLine($"seed: {o.Seed}");
+        if (o.ChordOffset != 0)
+            Console.WriteLine($"chords: calibrated, zero-step offset {o.ChordOffset.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture)} (--uncalibrated for the network's own odds)");
         foreach (AudioResult a in o.Audio)
             Console.WriteLine($"audio: {Path.GetFileName(a.OutputPath)} by {a.Engine}{(a.SoundFont != null ? $" with {Path.GetFileName(a.SoundFont)}" : "")}, {a.Seconds:F1} s, peak {a.Peak:F2}");
         foreach (string w in o.Warnings) Ui.Warning(w);

@@ -70,6 +70,9 @@ public sealed record GenerateOutcome(Note[] Notes, IReadOnlyList<string> Files, 
 
     /// <summary>The seed window as notes, its first note at 0; the generated notes' times count from its last note's start.</summary>
     public Note[] SeedNotes { get; init; } = [];
+
+    /// <summary>The chord calibration the piece was sampled with (the step head's zero-class offset); 0 for none or uncalibrated.</summary>
+    public float ChordOffset { get; init; }
 }
 
 /// <summary>The generate job: model + seed → notes → MIDI, notes CSV, piano roll, distributions, audio.</summary>
@@ -137,7 +140,10 @@ public static class GenerateJob
             }
         }
         Note[] seedNotes = SeedNotes(seed, model.Config, instruments);
-        return new GenerateOutcome(notes, files, description, elapsed, audio, warnings) { PredictsVelocity = velocity, SeedNotes = seedNotes };
+        return new GenerateOutcome(notes, files, description, elapsed, audio, warnings) {
+            PredictsVelocity = velocity, SeedNotes = seedNotes,
+            ChordOffset = request.Options.Uncalibrated ? 0 : model.Config.Heads.FirstOrDefault(h => h.Name == "step")?.ZeroLogitOffset ?? 0,
+        };
     }
 
     // the seed window as notes, its first note at 0: pitch, step and duration from their columns, velocity and

@@ -91,6 +91,7 @@ public class CadenzaModelTests
         Assert.Equal(0, EvalJob.Run(eval with { Uncalibrated = true }).Report.ChordOffset);
 
         GenerateOutcome piece = GenerateJob.Run(new GenerateRequest { ModelPath = model, Output = dir.File("piece"), Audio = [], Options = new GenerationOptions { Notes = 200, Seed = 4 } });
+        Assert.Equal(c.Offset, piece.ChordOffset);
         double[] stepsPlayed = piece.Notes.Skip(1).Select((n, i) => n.Start - piece.Notes[i].Start).ToArray();
         int chords = stepsPlayed.Count(s => s < 0.001);
         Assert.True(chords >= 10, $"{chords} of {stepsPlayed.Length} notes start with the one before");
