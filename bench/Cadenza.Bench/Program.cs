@@ -173,6 +173,25 @@ internal static class Program
                 for (int panel = 0; panel < 8; panel++)
                     Cadenza.Nn.Gemm.Multiply(a, 131, packed.AsSpan(panel * 131 * 64), 64, z.AsSpan(panel * 64), 512, 1, 64, 131, true);
         }, 1, "window");
+        var packed128 = new float[131 * 512];   // 4 panels of [131 × 128]
+        for (int panel = 0; panel < 4; panel++)
+            for (int r = 0; r < 131; r++)
+                for (int j = 0; j < 128; j++) packed128[panel * 131 * 128 + r * 128 + j] = w[r * 512 + panel * 128 + j];
+        unsafe
+        {
+            Time("25 × gemv, AVX-512 1×128 on [4 × 131 × 128] panels", () =>
+            {
+                fixed (float* pa = a, pb = packed128, pz = z)
+                    for (int t = 0; t < 25; t++)
+                        for (int panel = 0; panel < 4; panel++) GemvProbe.Row128(pa, pb + panel * 131 * 128, 128, pz + panel * 128, 131);
+            }, 1, "window");
+            Time("25 × gemv, AVX-512 1×64 on [8 × 131 × 64] panels", () =>
+            {
+                fixed (float* pa = a, pb = packed, pz = z)
+                    for (int t = 0; t < 25; t++)
+                        for (int panel = 0; panel < 8; panel++) GemvProbe.Row64(pa, pb + panel * 131 * 64, 64, pz + panel * 64, 131);
+            }, 1, "window");
+        }
         Time("25 × gemv, half the columns (ldb 512, 4 × 64 of 512)", () => { for (int t = 0; t < 25; t++) for (int q = 0; q < 4; q++) Cadenza.Nn.Gemm.Multiply(a, 131, w.AsSpan(q * 128), 512, z.AsSpan(q * 128), 512, 1, 64, 131, true); }, 1, "window");
         Time("25 × gemv, AVX-512 1×256 probe (16 zmm chains)", () => { for (int t = 0; t < 25; t++) GemvProbe.Row256(a, w, z, 131, 512); }, 1, "window");
         var w16 = new float[16 * 512];
@@ -313,6 +332,37 @@ internal static class CorpusProbe
 /// <summary>A probe: one row times a [k × n] matrix, 256 columns at a time in sixteen 512-bit accumulators.</summary>
 internal static unsafe class GemvProbe
 {
+    // one row × 128 columns of B (leading dimension ldb) in eight 512-bit accumulators
+    public static void Row128(float* a, float* b, int ldb, float* c, int k)
+    {
+        var c0 = Vector512.Load(c); var c1 = Vector512.Load(c + 16); var c2 = Vector512.Load(c + 32); var c3 = Vector512.Load(c + 48);
+        var c4 = Vector512.Load(c + 64); var c5 = Vector512.Load(c + 80); var c6 = Vector512.Load(c + 96); var c7 = Vector512.Load(c + 112);
+        for (int p = 0; p < k; p++)
+        {
+            float* bp = b + (long)p * ldb;
+            var x = Vector512.Create(a[p]);
+            c0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp), c0); c1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 16), c1);
+            c2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 32), c2); c3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 48), c3);
+            c4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 64), c4); c5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 80), c5);
+            c6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 96), c6); c7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 112), c7);
+        }
+        c0.Store(c); c1.Store(c + 16); c2.Store(c + 32); c3.Store(c + 48); c4.Store(c + 64); c5.Store(c + 80); c6.Store(c + 96); c7.Store(c + 112);
+    }
+
+    // one row × 64 columns in four 512-bit accumulators
+    public static void Row64(float* a, float* b, int ldb, float* c, int k)
+    {
+        var c0 = Vector512.Load(c); var c1 = Vector512.Load(c + 16); var c2 = Vector512.Load(c + 32); var c3 = Vector512.Load(c + 48);
+        for (int p = 0; p < k; p++)
+        {
+            float* bp = b + (long)p * ldb;
+            var x = Vector512.Create(a[p]);
+            c0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp), c0); c1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 16), c1);
+            c2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 32), c2); c3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 48), c3);
+        }
+        c0.Store(c); c1.Store(c + 16); c2.Store(c + 32); c3.Store(c + 48);
+    }
+
     public static void Row256(float[] a, float[] b, float[] c, int k, int n)
     {
         fixed (float* pa = a, pb = b, pc = c)

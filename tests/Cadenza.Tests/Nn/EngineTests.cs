@@ -124,6 +124,31 @@ public class EngineTests
         }
     }
 
+    [Fact]
+    public void Gemm_OneRowOnContiguousPanels_SameBitsAsTheWholeMatrix()
+    {
+        // generation multiplies one row by [kernel; recurrent] packed into 64-column panels (LstmLayer.Pack), where a
+        // 512-bit row kernel runs where there is one: the same bits as the micro-kernels over the whole matrix
+        const int m = 9, n = 192, k = 300, panel = 64;
+        var rng = new Rng(12);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextNormal()).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextNormal()).ToArray();
+        float[] c0 = Enumerable.Range(0, m * n).Select(_ => (float)rng.NextNormal()).ToArray();
+        float[] panels = new float[k * n];
+        for (int q = 0; q < n / panel; q++)
+            for (int p = 0; p < k; p++) b.AsSpan(p * n + q * panel, panel).CopyTo(panels.AsSpan((q * k + p) * panel, panel));
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[] whole = (float[])c0.Clone();
+            Gemm.Multiply(a, k, b, n, whole, n, m, n, k, accumulate);
+            float[] rows = (float[])c0.Clone();
+            for (int i = 0; i < m; i++)
+                for (int q = 0; q < n / panel; q++)
+                    Gemm.Multiply(a.AsSpan(i * k, k), k, panels.AsSpan(q * k * panel, k * panel), panel, rows.AsSpan(i * n + q * panel), n, 1, panel, k, accumulate);
+            Assert.Equal(whole, rows);
+        }
+    }
+
     [Theory]
     [InlineData(21)]
     [InlineData(22)]
