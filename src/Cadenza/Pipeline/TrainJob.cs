@@ -176,7 +176,12 @@ public static class TrainJob
         TrainingResult result;
         try { result = trainer.Run(p.Request.Resume, cancel); }
         finally { foreach (IDisposable store in p.Stores) store.Dispose(); }
-        if (result.Cancelled || !p.Request.Calibrate || CalibrateJob.Problem(p.Model, p.CorpusSection) != null) return result;
+        if (result.Cancelled || !p.Request.Calibrate) return result;
+        if (CalibrateJob.Problem(p.Model, p.CorpusSection) is { } problem)
+        {
+            observer?.Message($"the chords are not calibrated: {problem}");
+            return result;
+        }
         // seeds from the validation files, which the weights never learned from; without any, the training files
         bool validated = p.ValidationFiles.Count > 0;
         if (!validated && p.TrainFiles.Count == 0)   // streamed from note stores: no pieces at hand
