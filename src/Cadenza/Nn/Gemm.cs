@@ -105,8 +105,8 @@ internal static unsafe class Gemm
                 for (int i = 0; i < m; i++)
                 {
                     // on a contiguous 64-column panel (LstmLayer.Pack) a 512-bit row kernel measured 26% faster on a core
-                    // with full-width AVX-512 units (session 12); on rows of B 2 KB apart it is 30% slower (they share
-                    // two of L1's sets, and four loads a step evict each other sooner than eight), so the AVX2 one stays there
+                    // with full-width AVX-512 units (session 12); on an unpacked B, rows 2 KB apart, it was no faster, so
+                    // the AVX2 one stays there
                     if (Vector512.IsHardwareAccelerated && ldb <= WideNR)
                         for (int j = 0; j < wide; j += WideNR) Kernel1x64W(pa + i * rs, cs, pb + j, ldb, pc + i * ldc + j, k, accumulate);
                     else
