@@ -212,19 +212,11 @@ public static class GenerateJob
         if (request.SeedWindow is { } w && (w < 0 || w >= seeds.Count))
             throw new GenerationException($"seed window {w} does not exist: {request.ModelPath} records windows 0–{seeds.Count - 1}");
         JsonNode pick = seeds[request.SeedWindow ?? new Rng(request.Options.Seed).NextInt(seeds.Count)]!;
-        float[] features = RecordedSeed(pick, c) ?? throw new GenerationException($"{request.ModelPath}: recorded seed windows do not fit the model; give --seed-midi FILE");
-        int rows = features.Length / c.InputSize;
+        float[] features = pick["features"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        int rows = features.Length / c.InputSize;   // a padded model records the real notes of a window that starts before its piece
+        if (features.Length % c.InputSize != 0 || rows > t || rows < least)
+            throw new GenerationException($"{request.ModelPath}: recorded seed windows do not fit the model; give --seed-midi FILE");
         return (c.PadSeed(features), $"a training window: {pick["file"]}, notes {pick["note"]!.GetValue<int>() + 1}–{pick["note"]!.GetValue<int>() + rows}");
-    }
-
-    // one recorded window's features, or null when they do not fit the model (a padded model records the real notes of
-    // a window that starts before its piece, so it may hold fewer rows)
-    private static float[]? RecordedSeed(JsonNode seed, ModelConfig c)
-    {
-        if (seed["features"] is not JsonArray values) return null;
-        float[] features = values.Select(v => v!.GetValue<float>()).ToArray();
-        int rows = features.Length / c.InputSize;
-        return features.Length % c.InputSize != 0 || rows > c.SequenceLength || rows < c.MinSeedNotes ? null : features;
     }
 
     /// <summary>The training corpus's note statistics from a model's corpus section, or null.</summary>
