@@ -284,7 +284,8 @@ internal sealed class LstmLayer
         Gemm.Transpose(weights.Slice(_recurrent.Offset, _recurrent.Length), g, h, g, _recurrentT);
         if (inputGradient) Gemm.Transpose(weights.Slice(_kernel.Offset, _kernel.Length), g, n, g, _kernelT);
         // the transposes' rows are 512 B apart: packed into strips, as for the forward product (same bits)
-        bool uStrips = _recurrentTStrips.Length > 0 && batch >= PackedRows, wStrips = inputGradient && _kernelTStrips.Length > 0 && batch >= PackedRows;
+        bool strips = batch >= PackedRows;
+        bool uStrips = strips && _recurrentTStrips.Length > 0, wStrips = strips && inputGradient && _kernelTStrips.Length > 0;
         if (uStrips) Gemm.Pack(_recurrentT, h, g, h, _recurrentTStrips);
         if (wStrips) Gemm.Pack(_kernelT, n, g, n, _kernelTStrips);
         Span<float> dh = _dh.AsSpan(0, bh), dc = _dc.AsSpan(0, bh);
@@ -313,7 +314,7 @@ internal sealed class LstmLayer
         ReadOnlySpan<float> dzAll = _dz.AsSpan(0, rows * g);
         // [kernel; recurrent] += [x_t | h_{t−1}]ᵀ·dZ over all steps at once: [in+H, T·B]·[T·B, 4H] (the h_0 = 0 rows add nothing)
         Span<float> dW = gradients.Slice(_kernel.Offset, _kernel.Length + _recurrent.Length);
-        if (_dzStrips.Length > 0 && batch >= PackedRows)
+        if (strips && _dzStrips.Length > 0)
         {
             Gemm.Pack(dzAll, g, rows, g, _dzStrips);
             Gemm.MultiplyTransposedAPacked(_staged, k, _dzStrips, dW, g, k, g, rows, accumulate: true);
