@@ -82,7 +82,7 @@ internal static class EvalCommand
 
         MusicStatistics g = e.Generated, h = e.HeldOut;
         var music = new Table().Border(TableBorder.Rounded)
-            .Title(Markup.Escape($"generated ({e.Seeds.Count} seeds × {e.Generation.Notes} notes, temperature {e.Generation.Temperature}{(e.ChordOffset != 0 ? $", chords calibrated {e.ChordOffset.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture)}" : "")}) vs held-out"))
+            .Title(Markup.Escape($"generated ({e.Seeds.Count} seeds × {e.Generation.Notes} notes, temperature {e.Generation.Temperature}{(e.ChordOffset != 0 ? $", chords calibrated {Cadenza.Generation.ChordCalibration.Describe(e.ChordOffset)}" : "")}) vs held-out"))
             .AddColumns("", "generated", "held-out", "JSD (bits)", "real continuations' JSD");
         music.Caption("real continuations: the notes that follow the same seeds in their files, against the held-out histograms (the floor with this many seeds)");
         string Real(Func<DistributionDivergence, double> of) => e.RealContinuationJsd is { } rj ? F(of(rj)) : "";

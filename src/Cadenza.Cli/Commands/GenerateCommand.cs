@@ -80,7 +80,7 @@ internal static class GenerateCommand
         AnsiConsole.Write(table);
         Console.WriteLine($"seed: {o.Seed}");
         if (o.ChordOffset != 0)
-            Console.WriteLine($"chords: calibrated, zero-step offset {o.ChordOffset.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture)} (--uncalibrated for the network's own odds)");
+            Console.WriteLine($"chords: calibrated, zero-step offset {ChordCalibration.Describe(o.ChordOffset)} (--uncalibrated for the network's own odds)");
         foreach (AudioResult a in o.Audio)
             Console.WriteLine($"audio: {Path.GetFileName(a.OutputPath)} by {a.Engine}{(a.SoundFont != null ? $" with {Path.GetFileName(a.SoundFont)}" : "")}, {a.Seconds:F1} s, peak {a.Peak:F2}");
         foreach (string w in o.Warnings) Ui.Warning(w);

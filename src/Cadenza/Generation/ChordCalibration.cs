@@ -94,6 +94,13 @@ public static class ChordCalibration
         return steps == 0 ? double.NaN : (double)training.Step[0] / steps;
     }
 
+    /// <summary>The offset <paramref name="model"/>'s pieces are sampled with under <paramref name="options"/>: its step head's, or 0 uncalibrated or without one.</summary>
+    public static float InEffect(ModelConfig model, GenerationOptions options) =>
+        options.Uncalibrated ? 0 : model.Heads.FirstOrDefault(h => h.Name == "step")?.ZeroLogitOffset ?? 0;
+
+    /// <summary>An offset as it is printed: signed, two decimals.</summary>
+    public static string Describe(float offset) => offset.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary><paramref name="model"/> with <paramref name="offset"/> on its step head (the same weights).</summary>
     public static MusicModel With(MusicModel model, float offset) =>
         new(model.Config with { Heads = model.Config.Heads.Select(h => h.Name == "step" ? h with { ZeroLogitOffset = offset } : h).ToArray() }, model.Parameters);

@@ -24,9 +24,8 @@ public static class CalibrateJob
     {
         if (!ChordCalibration.Applies(model.Config)) return "its step head does not draw time classes with a zero class (the paper's model regresses the step)";
         if (!needsTarget) return null;
-        if (GenerateJob.TrainingStatistics(corpus) is not { } stats || double.IsNaN(ChordCalibration.TargetShare(stats)))
-            return "it records no statistics of its training notes (a TF.js, imported or earlier model)";
-        double target = ChordCalibration.TargetShare(stats);
+        double target = TrainingShare(corpus);
+        if (double.IsNaN(target)) return "it records no statistics of its training notes (a TF.js, imported or earlier model)";
         if (!(target > 0 && target < 1)) return $"its training notes have {(target == 0 ? "no chords" : "nothing but chords")}: there is no share to match";
         return null;
     }
@@ -45,10 +44,14 @@ public static class CalibrateJob
         JsonObject? corpus = ModelStore.ReadCorpusSection(folder);
         if (Problem(model, corpus, share is null) is { } problem) throw new GenerationException($"{folder}: cannot calibrate the chords: {problem}");
         var (files, description) = EvalJob.HeldOut(new EvalRequest { ModelPath = folder, Data = data, Corpus = corpusOptions }, corpus, model.Config, warnings, null);
-        ChordCalibrationResult result = Calibrate(model, files, share ?? ChordCalibration.TargetShare(GenerateJob.TrainingStatistics(corpus)!));
+        ChordCalibrationResult result = Calibrate(model, files, share ?? TrainingShare(corpus));
         ModelStore.SaveConfig(result.Model.Config, folder);
         return (result, description);
     }
+
+    /// <summary>The share of chord notes among the training notes a model's corpus section records, or NaN without their statistics.</summary>
+    public static double TrainingShare(JsonObject? corpus) =>
+        GenerateJob.TrainingStatistics(corpus) is { } stats ? ChordCalibration.TargetShare(stats) : double.NaN;
 
     /// <summary>Calibrates <paramref name="model"/> from seeds drawn in <paramref name="files"/> to <paramref name="target"/> (by default the share of chords in the training notes).</summary>
     /// <remarks>

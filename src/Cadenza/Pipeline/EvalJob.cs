@@ -77,7 +77,7 @@ public static class EvalJob
             RealContinuationJsd = DistributionDivergence.Between(realStats, heldOutStats),
             Instruments = instruments is null ? null : InstrumentReport.Of(instruments, generated, pieces),
             Generation = options,
-            ChordOffset = options.Uncalibrated ? 0 : model.Config.Heads.FirstOrDefault(h => h.Name == "step")?.ZeroLogitOffset ?? 0,
+            ChordOffset = ChordCalibration.InEffect(model.Config, options),
             Seeds = seeds,
             ModelLoadSeconds = loadSeconds,
             GenerationSeconds = generationSeconds,

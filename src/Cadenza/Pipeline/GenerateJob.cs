@@ -142,7 +142,7 @@ public static class GenerateJob
         Note[] seedNotes = SeedNotes(seed, model.Config, instruments);
         return new GenerateOutcome(notes, files, description, elapsed, audio, warnings) {
             PredictsVelocity = velocity, SeedNotes = seedNotes,
-            ChordOffset = request.Options.Uncalibrated ? 0 : model.Config.Heads.FirstOrDefault(h => h.Name == "step")?.ZeroLogitOffset ?? 0,
+            ChordOffset = ChordCalibration.InEffect(model.Config, request.Options),
         };
     }
 

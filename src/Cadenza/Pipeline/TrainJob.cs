@@ -190,9 +190,9 @@ public static class TrainJob
             return result;
         }
         observer?.Message(validated ? "calibrating the chords on the validation files" : "calibrating the chords on the training files (no validation files: it will correct less than it should)");
-        ChordCalibrationResult c = CalibrateJob.Calibrate(p.Model, validated ? p.ValidationFiles : p.TrainFiles, ChordCalibration.TargetShare(GenerateJob.TrainingStatistics(p.CorpusSection)!));
+        ChordCalibrationResult c = CalibrateJob.Calibrate(p.Model, validated ? p.ValidationFiles : p.TrainFiles, CalibrateJob.TrainingShare(p.CorpusSection));
         ModelStore.SaveConfig(c.Model.Config, folder);
-        observer?.Message($"chords calibrated: {Share(c.Before)} of the composed notes start with the one before, {Share(c.After)} with a zero-step offset of {c.Offset.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture)} (training notes: {Share(c.Target)})");
+        observer?.Message($"chords calibrated: {Share(c.Before)} of the composed notes start with the one before, {Share(c.After)} with a zero-step offset of {ChordCalibration.Describe(c.Offset)} (training notes: {Share(c.Target)})");
         return result with { Calibration = c };
     }
 
