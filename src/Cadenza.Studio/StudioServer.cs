@@ -41,7 +41,8 @@ public sealed record GenerateBody(string? Model, int Notes = 120, float Temperat
 /// <param name="Preset">cadenza or paper.</param>
 /// <param name="Epochs">Most epochs (early stopping may end sooner); null: the preset's.</param>
 /// <param name="Instruments">Read and compose each note's instrument (the cadenza preset only): an ensemble model.</param>
-public sealed record TrainBody(string? Data, string? Name, string Preset = "cadenza", int? Epochs = null, bool Instruments = false);
+/// <param name="Patience">Epochs without improvement before an early stop, 0 for never; null: the preset's.</param>
+public sealed record TrainBody(string? Data, string? Name, string Preset = "cadenza", int? Epochs = null, bool Instruments = false, int? Patience = null);
 
 /// <summary>What <c>POST /api/eval</c> takes: the model, the held-out music (null: the validation files recorded with the model) and the generation to compare.</summary>
 public sealed record EvalBody(string? Model, string? Data = null, int Seeds = 5, int Notes = 120, float Temperature = 1, ulong RngSeed = 42);
@@ -383,6 +384,7 @@ public sealed class StudioServer : IAsyncDisposable
         if (!ModelName.IsMatch(body.Name) || body.Name.Contains("..")) return Error(400, $"name '{body.Name}' must be letters, digits, '.', '-' or '_' (a folder name, at most 64)");
         if (body.Preset is not ("cadenza" or "paper")) return Error(400, $"preset must be cadenza or paper, got '{body.Preset}'");
         if (body.Epochs is < 1 or > 1000) return Error(400, $"epochs must be 1 to 1000, got {body.Epochs}");
+        if (body.Patience is < 0 or > 1000) return Error(400, $"patience must be 0 (never stop early) to 1000, got {body.Patience}");
         if (body.Instruments && body.Preset != "cadenza") return Error(400, "instruments need the cadenza preset (the paper's model has no embeddings)");
         var (data, outside) = DataFolder(body.Data);
         if (outside != null) return outside;
@@ -396,10 +398,12 @@ public sealed class StudioServer : IAsyncDisposable
                 return Error(409, $"a training is running ({running.ModelId}, id {running.Id}): stop it or wait for it");
             if (File.Exists(Path.Combine(output, ModelStore.ConfigFile))) return Error(409, $"model '{modelId}' exists already: choose another name");
             TrainingConfig training = TrainingConfig.Preset(body.Preset);
+            if (body.Epochs is { } epochs) training = training with { Epochs = epochs };
+            if (body.Patience is { } patience) training = training with { Patience = patience };
             var run = new TrainingRun(NewId(), modelId, new TrainRequest
             {
                 Source = data!, Output = output, Model = ModelConfig.Preset(body.Preset) with { Instruments = body.Instruments },
-                Training = body.Epochs is { } epochs ? training with { Epochs = epochs } : training,
+                Training = training,
             });
             _runs[run.Id] = run;
             run.Start();

@@ -63,9 +63,11 @@ public class StudioTrainingTests(StudioFixture studio) : IClassFixture<StudioFix
     [Fact]
     public async Task Train_SecondRunRefused_StopKeepsTheCheckpoint()
     {
-        var start = await studio.Http.PostAsJsonAsync("api/train", new { data = "demo", name = "long", preset = "paper", epochs = 500 });
+        // patience 0: the run goes on until stopped (with the preset's patience the demo corpus stops early within 2 s on a fast machine)
+        var start = await studio.Http.PostAsJsonAsync("api/train", new { data = "demo", name = "long", preset = "paper", epochs = 500, patience = 0 });
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         string id = JsonDocument.Parse(await start.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        Assert.Contains("patience must be 0", await Error(await studio.Http.PostAsJsonAsync("api/train", new { data = "demo", name = "other", preset = "paper", patience = -1 }), HttpStatusCode.BadRequest));
         Assert.Contains("a training is running (out/long", await Error(await studio.Http.PostAsJsonAsync("api/train", new { data = "demo", name = "other", preset = "paper" }), HttpStatusCode.Conflict));
         string checkpoint = Path.Combine(studio.Models, "long", Cadenza.Training.Checkpoint.FileName);
         for (int i = 0; i < 600 && !File.Exists(checkpoint); i++) await Task.Delay(100);
