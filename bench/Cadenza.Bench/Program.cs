@@ -32,6 +32,56 @@ internal static class Program
         if (args.Length > 0 && args[0] == "store")
             return StoreProbe.Run(args.Length > 1 ? long.Parse(args[1]) : 100_000_000, args.Length > 2 ? int.Parse(args[2]) : 3000,
                                   args.Length > 3 ? args[3] : Path.Combine(Path.GetTempPath(), "cadenza-store-probe"));
+        if (args.Length > 0 && args[0] == "act")
+        {
+            // the cell's activations: their error against double precision, and one step of 64 windows × 128 units
+            // through Activations.LstmStep (inference) against the seven TensorPrimitives calls it replaced
+            double tanhAbs = 0, tanhRel = 0, sigAbs = 0, sigRel = 0;
+            for (int n = -2_000_000; n <= 2_000_000; n++)
+            {
+                float x = n * 6e-6f;
+                double t = Math.Tanh(x), s = 1 / (1 + Math.Exp(-(double)x));
+                double et = Math.Abs(Cadenza.Nn.Activations.Tanh(x) - t), es = Math.Abs(Cadenza.Nn.Activations.Sigmoid(x) - s);
+                tanhAbs = Math.Max(tanhAbs, et); sigAbs = Math.Max(sigAbs, es);
+                if (t != 0) tanhRel = Math.Max(tanhRel, et / Math.Abs(t));
+                sigRel = Math.Max(sigRel, es / s);
+            }
+            double tpAbs = 0;
+            for (int n = -2_000_000; n <= 2_000_000; n++) { float x = n * 6e-6f; tpAbs = Math.Max(tpAbs, Math.Abs(TpTanh(x) - Math.Tanh(x))); }
+            static float TpTanh(float x) { Span<float> v = [x]; System.Numerics.Tensors.TensorPrimitives.Tanh(v, v); return v[0]; }
+            Console.WriteLine($"on [-12, 12]: tanh abs {tanhAbs:E2}, rel {tanhRel:E2} (TensorPrimitives abs {tpAbs:E2}); sigmoid abs {sigAbs:E2}, rel {sigRel:E2}");
+            var rng = new Cadenza.Common.Rng(5);
+            const int B = 64, H = 128;
+            float[] z0 = Enumerable.Range(0, B * 4 * H).Select(_ => (float)(2 * rng.NextNormal())).ToArray(), actZ = new float[z0.Length];
+            float[] cp = Enumerable.Range(0, B * H).Select(_ => (float)rng.NextNormal()).ToArray(), actC = new float[B * H], actT = new float[B * H], actH = new float[B * H];
+            for (int round = 0; round < 3; round++)
+            {
+                Time("cell, 7 TensorPrimitives calls a row", () =>
+                {
+                    z0.CopyTo(actZ, 0);
+                    for (int b = 0; b < B; b++)
+                    {
+                        Span<float> row = actZ.AsSpan(b * 4 * H, 4 * H);
+                        System.Numerics.Tensors.TensorPrimitives.Sigmoid(row[..(2 * H)], row[..(2 * H)]);
+                        System.Numerics.Tensors.TensorPrimitives.Tanh(row.Slice(2 * H, H), row.Slice(2 * H, H));
+                        System.Numerics.Tensors.TensorPrimitives.Sigmoid(row.Slice(3 * H, H), row.Slice(3 * H, H));
+                        Span<float> cb = actC.AsSpan(b * H, H), tcb = actT.AsSpan(b * H, H);
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(row.Slice(H, H), cp.AsSpan(b * H, H), cb);
+                        System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(row[..H], row.Slice(2 * H, H), cb, cb);
+                        System.Numerics.Tensors.TensorPrimitives.Tanh(cb, tcb);
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(row.Slice(3 * H, H), tcb, actH.AsSpan(b * H, H));
+                    }
+                }, B, "window-step");
+                Time("cell, Activations.LstmStep (inference)", () =>
+                {
+                    z0.CopyTo(actZ, 0);
+                    for (int b = 0; b < B; b++)
+                        Cadenza.Nn.Activations.LstmStep(actZ.AsSpan(b * 4 * H, 4 * H), cp.AsSpan(b * H, H), actC.AsSpan(b * H, H), actH.AsSpan(b * H, H));
+                }, B, "window-step");
+                Time("copy of the gates alone", () => z0.CopyTo(actZ, 0), B, "window-step");
+            }
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "wgrad")
         {
             // the weight gradient's product [k × T·B]ᵀ·[T·B × 4H] at the paper model's k = 131 (8·16 + 3: a 3-row tail)

@@ -1,0 +1,194 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Cadenza.Nn;
+
+/// <summary>
+/// The LSTM cell's activations and update in one pass over a step's gates, for inference: tanh as one rational
+/// function (no exponential), σ(x) = ½ + ½·tanh(x/2), everything in registers.
+/// </summary>
+/// <remarks>
+/// tanh(x) ≈ x·P(x²)/Q(x²) on [−c, c], P of degree 6 and Q of degree 3 in x² (the minimax coefficients Eigen and
+/// TensorFlow's CPU kernels use for float tanh), ±1 beyond. Odd by construction, so tanh(0) = 0 and the sign always
+/// follows x, with a relative error of about 1e-7 near 0: the property the Keras parity of an Adam step needs (a
+/// formula through e^2x has an absolute error there, and Adam turns a tiny gradient's changed sign into a full step).
+/// Every lane runs the same multiplications, fused multiply-adds and one division, so the 512-bit, 256-bit, 128-bit
+/// and scalar paths give the same bits.
+/// </remarks>
+internal static class Activations
+{
+    private const float Clamp = 7.90531110763549805f;   // P/Q stays below 1 up to here; tanh(c) rounds to 1 − 2.7e-7
+    private const float A1 = 4.89352455891786e-03f, A3 = 6.37261928875436e-04f, A5 = 1.48572235717979e-05f,
+        A7 = 5.12229709037114e-08f, A9 = -8.60467152213735e-11f, A11 = 2.00018790482477e-13f, A13 = -2.76076847742355e-16f;
+    private const float B0 = 4.89352518554385e-03f, B2 = 2.26843463243900e-03f, B4 = 1.18534705686654e-04f, B6 = 1.19825839466702e-06f;
+
+    // σ(x) = ½ + ½·tanh(x/2) with the halvings moved into the coefficients: x·P(x²/4)/(4·Q(x²/4)) + ½. Scaling by
+    // powers of two is exact, so every rounding is the one tanh(x/2) would make: the same bits, two operations fewer.
+    private const float S1 = A1 / 4, S3 = A3 / 16, S5 = A5 / 64, S7 = A7 / 256, S9 = A9 / 1024, S11 = A11 / 4096, S13 = A13 / 16384;
+    private const float T0 = B0, T2 = B2 / 4, T4 = B4 / 16, T6 = B6 / 64;
+
+    /// <summary>tanh of one value, the same bits as every vector lane.</summary>
+    public static float Tanh(float x)
+    {
+        x = Math.Clamp(x, -Clamp, Clamp);
+        float x2 = x * x;
+        float p = MathF.FusedMultiplyAdd(x2, A13, A11);
+        p = MathF.FusedMultiplyAdd(x2, p, A9);
+        p = MathF.FusedMultiplyAdd(x2, p, A7);
+        p = MathF.FusedMultiplyAdd(x2, p, A5);
+        p = MathF.FusedMultiplyAdd(x2, p, A3);
+        p = MathF.FusedMultiplyAdd(x2, p, A1);
+        float q = MathF.FusedMultiplyAdd(x2, B6, B4);
+        q = MathF.FusedMultiplyAdd(x2, q, B2);
+        q = MathF.FusedMultiplyAdd(x2, q, B0);
+        return x * p / q;
+    }
+
+    /// <summary>σ of one value, the same bits as every vector lane.</summary>
+    public static float Sigmoid(float x)
+    {
+        x = Math.Clamp(x, -2 * Clamp, 2 * Clamp);
+        float x2 = x * x;
+        float p = MathF.FusedMultiplyAdd(x2, S13, S11);
+        p = MathF.FusedMultiplyAdd(x2, p, S9);
+        p = MathF.FusedMultiplyAdd(x2, p, S7);
+        p = MathF.FusedMultiplyAdd(x2, p, S5);
+        p = MathF.FusedMultiplyAdd(x2, p, S3);
+        p = MathF.FusedMultiplyAdd(x2, p, S1);
+        float q = MathF.FusedMultiplyAdd(x2, T6, T4);
+        q = MathF.FusedMultiplyAdd(x2, q, T2);
+        q = MathF.FusedMultiplyAdd(x2, q, T0);
+        return x * p / q + 0.5f;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Tanh(Vector512<float> x)
+    {
+        x = Vector512.MinNative(Vector512.Create(Clamp), Vector512.MaxNative(Vector512.Create(-Clamp), x));   // x second: a NaN passes through
+        Vector512<float> x2 = x * x;
+        Vector512<float> p = Vector512.FusedMultiplyAdd(x2, Vector512.Create(A13), Vector512.Create(A11));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(A9));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(A7));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(A5));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(A3));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(A1));
+        Vector512<float> q = Vector512.FusedMultiplyAdd(x2, Vector512.Create(B6), Vector512.Create(B4));
+        q = Vector512.FusedMultiplyAdd(x2, q, Vector512.Create(B2));
+        q = Vector512.FusedMultiplyAdd(x2, q, Vector512.Create(B0));
+        return x * p / q;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Sigmoid(Vector512<float> x)
+    {
+        x = Vector512.MinNative(Vector512.Create(2 * Clamp), Vector512.MaxNative(Vector512.Create(-2 * Clamp), x));
+        Vector512<float> x2 = x * x;
+        Vector512<float> p = Vector512.FusedMultiplyAdd(x2, Vector512.Create(S13), Vector512.Create(S11));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(S9));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(S7));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(S5));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(S3));
+        p = Vector512.FusedMultiplyAdd(x2, p, Vector512.Create(S1));
+        Vector512<float> q = Vector512.FusedMultiplyAdd(x2, Vector512.Create(T6), Vector512.Create(T4));
+        q = Vector512.FusedMultiplyAdd(x2, q, Vector512.Create(T2));
+        q = Vector512.FusedMultiplyAdd(x2, q, Vector512.Create(T0));
+        return x * p / q + Vector512.Create(0.5f);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tanh(Vector256<float> x)
+    {
+        x = Vector256.MinNative(Vector256.Create(Clamp), Vector256.MaxNative(Vector256.Create(-Clamp), x));   // x second: a NaN passes through
+        Vector256<float> x2 = x * x;
+        Vector256<float> p = Vector256.FusedMultiplyAdd(x2, Vector256.Create(A13), Vector256.Create(A11));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(A9));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(A7));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(A5));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(A3));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(A1));
+        Vector256<float> q = Vector256.FusedMultiplyAdd(x2, Vector256.Create(B6), Vector256.Create(B4));
+        q = Vector256.FusedMultiplyAdd(x2, q, Vector256.Create(B2));
+        q = Vector256.FusedMultiplyAdd(x2, q, Vector256.Create(B0));
+        return x * p / q;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Sigmoid(Vector256<float> x)
+    {
+        x = Vector256.MinNative(Vector256.Create(2 * Clamp), Vector256.MaxNative(Vector256.Create(-2 * Clamp), x));
+        Vector256<float> x2 = x * x;
+        Vector256<float> p = Vector256.FusedMultiplyAdd(x2, Vector256.Create(S13), Vector256.Create(S11));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(S9));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(S7));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(S5));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(S3));
+        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(S1));
+        Vector256<float> q = Vector256.FusedMultiplyAdd(x2, Vector256.Create(T6), Vector256.Create(T4));
+        q = Vector256.FusedMultiplyAdd(x2, q, Vector256.Create(T2));
+        q = Vector256.FusedMultiplyAdd(x2, q, Vector256.Create(T0));
+        return x * p / q + Vector256.Create(0.5f);
+    }
+
+    /// <summary>Applies tanh to every value of <paramref name="x"/> into <paramref name="y"/> (the same length; may be the same span).</summary>
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (y.Length != x.Length) throw new ArgumentException("tanh: input and output lengths differ");
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + 16 <= x.Length; j += 16) Tanh(Vector512.Create(x.Slice(j, 16))).CopyTo(y[j..]);
+        if (Vector256.IsHardwareAccelerated && Fma256)
+            for (; j + 8 <= x.Length; j += 8) Tanh(Vector256.Create(x.Slice(j, 8))).CopyTo(y[j..]);
+        for (; j < x.Length; j++) y[j] = Tanh(x[j]);
+    }
+
+    /// <summary>Applies σ to every value of <paramref name="x"/> into <paramref name="y"/> (the same length; may be the same span).</summary>
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (y.Length != x.Length) throw new ArgumentException("sigmoid: input and output lengths differ");
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + 16 <= x.Length; j += 16) Sigmoid(Vector512.Create(x.Slice(j, 16))).CopyTo(y[j..]);
+        if (Vector256.IsHardwareAccelerated && Fma256)
+            for (; j + 8 <= x.Length; j += 8) Sigmoid(Vector256.Create(x.Slice(j, 8))).CopyTo(y[j..]);
+        for (; j < x.Length; j++) y[j] = Sigmoid(x[j]);
+    }
+
+    // Vector256.FusedMultiplyAdd is one instruction only with FMA3; without it the scalar path (also fused) is exact
+    private static bool Fma256 => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+
+    /// <summary>
+    /// One LSTM step of one window at inference: from the pre-activations <paramref name="gates"/> [4H] (i | f | g | o),
+    /// c = σ(f)·c_prev + σ(i)·tanh(g) and h = σ(o)·tanh(c). The activated gates are not kept: nothing backpropagates.
+    /// </summary>
+    public static void LstmStep(ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h)
+    {
+        int units = cPrev.Length;
+        if (gates.Length != 4 * units || c.Length != units || h.Length != units)
+            throw new ArgumentException($"lstm step: gates {gates.Length}, cells {cPrev.Length}/{c.Length}, hidden {h.Length} do not fit {units} units");
+        ReadOnlySpan<float> i = gates[..units], f = gates.Slice(units, units), g = gates.Slice(2 * units, units), o = gates.Slice(3 * units, units);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + 16 <= units; j += 16)
+            {
+                Vector512<float> vc = Vector512.FusedMultiplyAdd(Sigmoid(Vector512.Create(i.Slice(j, 16))), Tanh(Vector512.Create(g.Slice(j, 16))),
+                                                                 Sigmoid(Vector512.Create(f.Slice(j, 16))) * Vector512.Create(cPrev.Slice(j, 16)));
+                vc.CopyTo(c[j..]);
+                (Sigmoid(Vector512.Create(o.Slice(j, 16))) * Tanh(vc)).CopyTo(h[j..]);
+            }
+        if (Vector256.IsHardwareAccelerated && Fma256)
+            for (; j + 8 <= units; j += 8)
+            {
+                Vector256<float> vc = Vector256.FusedMultiplyAdd(Sigmoid(Vector256.Create(i.Slice(j, 8))), Tanh(Vector256.Create(g.Slice(j, 8))),
+                                                                 Sigmoid(Vector256.Create(f.Slice(j, 8))) * Vector256.Create(cPrev.Slice(j, 8)));
+                vc.CopyTo(c[j..]);
+                (Sigmoid(Vector256.Create(o.Slice(j, 8))) * Tanh(vc)).CopyTo(h[j..]);
+            }
+        for (; j < units; j++)
+        {
+            float vc = MathF.FusedMultiplyAdd(Sigmoid(i[j]), Tanh(g[j]), Sigmoid(f[j]) * cPrev[j]);
+            c[j] = vc;
+            h[j] = Sigmoid(o[j]) * Tanh(vc);
+        }
+    }
+}
