@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -11,10 +10,10 @@ namespace Cadenza.Nn;
 /// <remarks>
 /// tanh(x) ≈ x·P(x²)/Q(x²) on [−c, c], P of degree 6 and Q of degree 3 in x² (the minimax coefficients Eigen and
 /// TensorFlow's CPU kernels use for float tanh), ±1 beyond. Odd by construction, so tanh(0) = 0 and the sign always
-/// follows x, with a relative error of about 1e-7 near 0: the property the Keras parity of an Adam step needs (a
-/// formula through e^2x has an absolute error there, and Adam turns a tiny gradient's changed sign into a full step).
-/// Every lane runs the same multiplications, fused multiply-adds and one division, so the 512-bit, 256-bit, 128-bit
-/// and scalar paths give the same bits.
+/// follows x, with a relative error of about 1e-7 near 0 (a formula through e^2x has an absolute error there instead,
+/// which broke the Keras parity of an Adam step when session 8 tried one). Every lane runs the same multiplications,
+/// fused multiply-adds and one division, so the 512-bit, 256-bit and scalar paths give the same bits. Training keeps
+/// <c>TensorPrimitives</c>' functions (see <c>LstmLayer.Cell</c>).
 /// </remarks>
 internal static class Activations
 {
