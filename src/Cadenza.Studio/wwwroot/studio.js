@@ -178,6 +178,7 @@ async function startTraining() {
     data: $("train-data").value, name: $("train-name").value, preset: $("train-preset").value, instruments: $("train-instruments").checked,
     epochs: Number($("train-epochs").value),
   };
+  if ($("train-patience").value !== "") body.patience = Number($("train-patience").value);   // empty: the preset's
   try {
     const run = await api("/api/train", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     follow(run.id);

@@ -148,10 +148,13 @@ public class StudioBrowserTests(StudioFixture studio) : IClassFixture<StudioFixt
         await page.FillAsync("#train-name", "from-the-page");
         await page.SelectOptionAsync("#train-preset", "paper");
         await page.FillAsync("#train-epochs", "2");
+        await page.FillAsync("#train-patience", "0");
         await page.ClickAsync("#train-start");
         await page.WaitForFunctionAsync("() => document.getElementById('train-status').dataset.finished === 'done'", null, new() { Timeout = 180_000 });
         Assert.Equal("2", await page.GetAttributeAsync("#loss", "data-epochs"));
         await page.WaitForFunctionAsync("() => document.getElementById('model').value === 'out/from-the-page'");
         Assert.Contains("best", await page.TextContentAsync("#train-status"));
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(studio.Models, "from-the-page", "config.json")));
+        Assert.Equal(0, config.RootElement.GetProperty("training").GetProperty("patience").GetInt32());   // the page's patience reached the run
     }
 }
