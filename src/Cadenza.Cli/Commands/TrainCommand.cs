@@ -17,8 +17,8 @@ internal static class TrainCommand
     {
         public Option<int?> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (default 50)" };
         public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Windows per step (default 64)" };
-        public Option<float?> LearningRate { get; } = new("--learning-rate") { Description = "Adam learning rate (default 0.005)" };
-        public Option<int?> Patience { get; } = new("--patience") { Description = "Early-stopping patience in epochs (default 5)" };
+        public Option<float?> LearningRate { get; } = new("--learning-rate") { Description = FormattableString.Invariant($"Adam learning rate (cadenza: {Cadenza.Training.TrainingConfig.Preset("cadenza").LearningRate}, paper: {Cadenza.Training.TrainingConfig.Preset("paper").LearningRate})") };
+        public Option<int?> Patience { get; } = new("--patience") { Description = $"Early-stopping patience in epochs, 0 for none (cadenza: {Cadenza.Training.TrainingConfig.Preset("cadenza").Patience}, paper: {Cadenza.Training.TrainingConfig.Preset("paper").Patience})" };
         public Option<double?> Validation { get; } = new("--val") { Description = "Share of files held out for validation, at random (default: the source's validation split when it has one, else 0.1; 0 disables)" };
         public Option<ulong?> Seed { get; } = new("--rng-seed") { Description = "Seed for initialisation, split and shuffling (default 42)" };
         public Option<int?> Threads { get; } = new("--threads") { Description = "Training threads (default: 2 where there are 2 cores; 1 = bit-reproducible)" };
