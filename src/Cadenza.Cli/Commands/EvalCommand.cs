@@ -17,8 +17,8 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Held-out music: a folder of MIDI files or one file (default: the validation files recorded with the model)" };
         var notes = new Option<int>("--generate") { Description = "Notes to generate after each seed", DefaultValueFactory = _ => 120 };
         var seeds = new Option<int>("--seeds") { Description = "Seeds drawn from the held-out music (0 = no generation)", DefaultValueFactory = _ => 5 };
-        var temperature = new Option<float>("--temperature") { Description = "Pitch sampling temperature (0 = argmax)", DefaultValueFactory = _ => 1f };
-        var topK = new Option<int>("--top-k") { Description = "Sample pitch from the k most likely only (0 = off)" };
+        var temperature = new Option<float>("--temperature") { Description = "Sampling temperature of every class head: pitch, and the Cadenza model's step and duration classes (0 = argmax)", DefaultValueFactory = _ => 1f };
+        var topK = new Option<int>("--top-k") { Description = "Sample each class head from its k most likely classes only (0 = off)" };
         var rngSeed = new Option<ulong>("--rng-seed") { Description = "Seed for choosing seeds and sampling: the same seed gives the same report", DefaultValueFactory = _ => 42UL };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
         var plot = new Option<string?>("--plot") { Description = "Where to write the histograms (default: eval.png in the model's folder)" };

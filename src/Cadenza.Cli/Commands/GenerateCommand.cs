@@ -14,8 +14,8 @@ internal static class GenerateCommand
     internal sealed class Options
     {
         public Option<int> Notes { get; } = new("--notes") { Description = "Notes to generate", DefaultValueFactory = _ => 120 };
-        public Option<float> Temperature { get; } = new("--temperature") { Description = "Pitch sampling temperature (0 = argmax)", DefaultValueFactory = _ => 1f };
-        public Option<int> TopK { get; } = new("--top-k") { Description = "Sample pitch from the k most likely only (0 = off)" };
+        public Option<float> Temperature { get; } = new("--temperature") { Description = "Sampling temperature of every class head: pitch, and the Cadenza model's step and duration classes (0 = argmax)", DefaultValueFactory = _ => 1f };
+        public Option<int> TopK { get; } = new("--top-k") { Description = "Sample each class head from its k most likely classes only (0 = off)" };
         public Option<ulong> Seed { get; } = new("--rng-seed") { Description = "Sampling seed: the same seed gives the same piece", DefaultValueFactory = _ => 42UL };
         public Option<string?> SeedMidi { get; } = new("--seed-midi") { Description = "Seed with the first notes of this MIDI file (default: a training window recorded with the model)" };
         public Option<int?> SeedWindow { get; } = new("--seed-window") { Description = "Seed with this one of the training windows recorded with the model (0-based; a trained model records 16; default: one drawn with --rng-seed)" };

@@ -6,10 +6,10 @@ public sealed record GenerationOptions
     /// <summary>Notes to generate (the paper: 120).</summary>
     public int Notes { get; init; } = 120;
 
-    /// <summary>Softmax temperature for pitch (the paper: 1.0, also 2.0); 0 = argmax.</summary>
+    /// <summary>Softmax temperature of every class head (pitch; the Cadenza model's time classes and instruments too; the paper: 1.0, also 2.0); 0 = argmax.</summary>
     public float Temperature { get; init; } = 1f;
 
-    /// <summary>Draw pitch only from the k most likely (0 = off).</summary>
+    /// <summary>Draw each class head's value only from its k most likely classes (0 = off).</summary>
     public int TopK { get; init; }
 
     /// <summary>Seed of the sampling RNG: the same seed gives the same notes.</summary>

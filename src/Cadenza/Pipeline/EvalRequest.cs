@@ -17,10 +17,10 @@ public sealed record EvalRequest
     /// <summary>Seeds drawn from the held-out music; 0 skips generation.</summary>
     public int Seeds { get; init; } = 5;
 
-    /// <summary>Pitch sampling temperature (0 = argmax).</summary>
+    /// <summary>Sampling temperature of every class head: pitch, and the Cadenza model's step and duration classes (0 = argmax).</summary>
     public float Temperature { get; init; } = 1f;
 
-    /// <summary>Sample pitch from the k most likely only (0 = off).</summary>
+    /// <summary>Sample each class head from its k most likely classes only (0 = off).</summary>
     public int TopK { get; init; }
 
     /// <summary>For a model with instruments: generate without keeping each instrument in its training range (<see cref="Generation.GenerationOptions.FreeRange"/>).</summary>
