@@ -85,7 +85,7 @@ internal static class ModelCommands
             var (c, seeds) = CalibrateJob.Run(folder, r.GetValue(calibrationData), r.GetValue(share), Corpus.CorpusOptions.Default with { CacheWarning = Ui.Warning }, warnings);
             foreach (string w in warnings) Ui.Warning(w);
             Console.WriteLine($"composed {ChordCalibration.Pieces} pieces of {ChordCalibration.Notes} notes from {seeds}");
-            Console.WriteLine($"chords calibrated: {Ui.F(c.Before, 2)} of the composed notes start with the one before, {Ui.F(c.After, 2)} with a zero-step offset of {Ui.F(c.Offset, 2)} (target: {Ui.F(c.Target, 2)}); wrote {Path.Combine(folder, ModelStore.ConfigFile)}");
+            Console.WriteLine($"chords calibrated: {c.Summary} (target: {Ui.F(c.Target, 2)}); wrote {Path.Combine(folder, ModelStore.ConfigFile)}");
             return 0;
         }));
         group.Subcommands.Add(export);

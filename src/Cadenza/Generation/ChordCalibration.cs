@@ -10,7 +10,12 @@ namespace Cadenza.Generation;
 /// <param name="Target">The share of zero steps the composed pieces are brought to (the training notes').</param>
 /// <param name="Before">The composed pieces' share with the network's own odds.</param>
 /// <param name="After">Their share with the offset.</param>
-public sealed record ChordCalibrationResult(MusicModel Model, float Offset, double Target, double Before, double After);
+public sealed record ChordCalibrationResult(MusicModel Model, float Offset, double Target, double Before, double After)
+{
+    /// <summary>What it did, as train and <c>model calibrate</c> print it: the shares before and after, and the offset.</summary>
+    public string Summary => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Before:0.00} of the composed notes start with the one before, {After:0.00} with a zero-step offset of {ChordCalibration.Describe(Offset)}");
+}
 
 /// <summary>
 /// Brings the share of chord notes (step 0) in the pieces a model composes to a target share (its training notes',

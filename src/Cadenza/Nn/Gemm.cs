@@ -48,7 +48,7 @@ internal static unsafe class Gemm
     public static void Pack(ReadOnlySpan<float> b, int ldb, int k, int n, Span<float> strips)
     {
         int w = StripWidth;
-        if (n % w != 0) throw new ArgumentException($"GEMM: {n} columns do not fill strips of {w}");
+        if (!Packable(n)) throw new ArgumentException($"GEMM: {n} columns do not fill strips of {w}");
         if (strips.Length < k * n || (k > 0 && (k - 1) * ldb + n > b.Length)) throw new ArgumentException("GEMM: pack operands too small");
         for (int j = 0; j < n / w; j++)
         for (int p = 0; p < k; p++)
@@ -78,7 +78,7 @@ internal static unsafe class Gemm
                                    int m, int n, int rows, bool accumulate)
     {
         int w = StripWidth;
-        if (n % w != 0 || first + rows > k || strips.Length < k * n) throw new ArgumentException($"GEMM: packed B does not hold {rows} rows from {first} of {k}×{n}");
+        if (!Packable(n) || first + rows > k || strips.Length < k * n) throw new ArgumentException($"GEMM: packed B does not hold {rows} rows from {first} of {k}×{n}");
         for (int j = 0; j < n / w; j++)
             Core(a, rs, cs, strips.Slice((j * k + first) * w, rows * w), w, c[(j * w)..], ldc, m, w, rows, accumulate);
     }

@@ -254,7 +254,6 @@ internal sealed class LstmLayer
         Span<float> z = _gates.AsSpan(slot * batch * g, batch * g);
         ReadOnlySpan<float> cPrev = _cells.AsSpan(cell * batch * h, batch * h);
         Span<float> c = _cells.AsSpan((keep ? t + 1 : (t + 1) & 1) * batch * h, batch * h);
-        Span<float> tc = _tanhCells.AsSpan(slot * batch * h, batch * h);
         Span<float> hNext = _hidden.AsSpan((t + 1) * batch * h, batch * h);
         if (!keep)
         {
@@ -266,6 +265,7 @@ internal sealed class LstmLayer
         }
         // training keeps the library's activations: their last bits steer a whole training run, and with the rational
         // ones the same seeds trained models that missed more of the quality targets (bench/README.md, session 13)
+        Span<float> tc = _tanhCells.AsSpan(slot * batch * h, batch * h);   // tanh(c), kept for the backward pass
         for (int b = 0; b < batch; b++)
         {
             Span<float> row = z.Slice(b * g, g);

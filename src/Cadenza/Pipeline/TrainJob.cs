@@ -192,11 +192,9 @@ public static class TrainJob
         observer?.Message(validated ? "calibrating the chords on the validation files" : "calibrating the chords on the training files (no validation files: it will correct less than it should)");
         ChordCalibrationResult c = CalibrateJob.Calibrate(p.Model, validated ? p.ValidationFiles : p.TrainFiles, CalibrateJob.TrainingShare(p.CorpusSection));
         ModelStore.SaveConfig(c.Model.Config, folder);
-        observer?.Message($"chords calibrated: {Share(c.Before)} of the composed notes start with the one before, {Share(c.After)} with a zero-step offset of {ChordCalibration.Describe(c.Offset)} (training notes: {Share(c.Target)})");
+        observer?.Message(FormattableString.Invariant($"chords calibrated: {c.Summary} (training notes: {c.Target:0.00})"));
         return result with { Calibration = c };
     }
-
-    private static string Share(double s) => s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static JsonObject CorpusSection(TrainRequest request, TrainingConfig t, ModelConfig config, CorpusSummary summary, IReadOnlyList<Note[]> trainPieces,
                                            string[] trainFiles, string[] validationFiles, IWindowSource trainWindows, IWindowSource? valWindows, string splitMethod,
