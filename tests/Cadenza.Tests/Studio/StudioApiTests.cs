@@ -109,7 +109,11 @@ public class StudioApiTests(StudioFixture studio) : IClassFixture<StudioFixture>
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new("audio/midi");
         form.Add(file, "midi", name);
-        return await studio.Http.PostAsync("api/seeds", form);
+        // Expect: 100-continue: a body over Kestrel's limit is refused before it is sent; without it the server may
+        // answer 413 and close while the client still writes, and the client sees a broken pipe instead of the answer
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/seeds") { Content = form };
+        request.Headers.ExpectContinue = true;
+        return await studio.Http.SendAsync(request);
     }
 
     [Fact]
