@@ -25,6 +25,7 @@ internal static class Program
 
     public static int Main(string[] args)
     {
+        if (args.Length > 2 && args[0] == "temperature") { TemperatureProbe.Run(args[1], args[2]); return 0; }
         if (args.Length > 0 && args[0] == "cache") { CacheProbe.Run(); return 0; }
         if (args.Length > 0 && args[0] == "corpus") { CorpusProbe.Run(); return 0; }
         if (args.Length > 2 && args[0] == "studio")
