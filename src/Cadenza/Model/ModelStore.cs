@@ -18,9 +18,15 @@ public static class ModelStore
     /// <summary>Weights file name inside a model folder.</summary>
     public const string WeightsFile = "weights.safetensors";
 
-    /// <summary>JSON options used for every Cadenza JSON file: camelCase, indented, enums as strings.</summary>
+    /// <summary>JSON options used for every Cadenza JSON file: camelCase, indented, enums as strings, and a key no setting has refused.</summary>
+    /// <remarks>
+    /// Refusing unknown keys matters inside lists: a head written <c>{"name": "pitch", …, "cpy": true}</c> in a
+    /// <c>--config</c> file was trained without its copy path and nothing said so, and a model folder written by a
+    /// newer build with a setting this one lacks would be read as if the setting were off.
+    /// </remarks>
     public static JsonSerializerOptions Json { get; } = new()
     {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

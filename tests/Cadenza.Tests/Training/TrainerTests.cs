@@ -208,6 +208,33 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Settings_AnUnknownKeyInsideAHead_IsRefusedNamingTheFileAndTheKey_AndSoIsAModelFolderWithOne()
+    {
+        // a list (heads) replaces the preset's whole; a misspelt key inside one of its items used to be dropped, so
+        // the head trained without its copy path and nothing said so
+        using var dir = new TempDir();
+        string file = dir.File("cfg.json");
+        static string Heads(string pitch) =>
+            "{\"model\": {\"heads\": [{\"name\": \"pitch\", \"units\": 128, \"kind\": \"classes\", \"lossWeight\": 1, " + pitch + "}, " +
+            "{\"name\": \"step\", \"units\": 43, \"kind\": \"classes\", \"lossWeight\": 1}, {\"name\": \"duration\", \"units\": 43, \"kind\": \"classes\", \"lossWeight\": 1}]}}";
+        File.WriteAllText(file, Heads("\"cpy\": true"));
+        var refused = Assert.Throws<FormatException>(() => TrainSettings.Resolve(dir.File("m"), false, file, null));
+        Assert.Contains(file, refused.Message);
+        Assert.Contains("'cpy'", refused.Message);
+        File.WriteAllText(file, Heads("\"copy\": true"));
+        Assert.True(TrainSettings.Resolve(dir.File("m"), false, file, null).Model.Heads[0].Copy);
+
+        // a model folder whose config.json has a head setting this build does not know (say, from a newer build)
+        string folder = dir.File("model");
+        ModelStore.Save(MusicModel.Create(ModelConfig.Cadenza, 1), folder);
+        string config = Path.Combine(folder, ModelStore.ConfigFile);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"copy\": true", "\"copy\": true, \"relative\": true"));
+        var unknown = Assert.Throws<ModelFormatException>(() => ModelStore.Load(folder));
+        Assert.Contains(config, unknown.Message);
+        Assert.Contains("'relative'", unknown.Message);
+    }
+
+    [Fact]
     public void Settings_DefaultPresetIsCadenza_PaperPresetIsThePapersModel()
     {
         using var dir = new TempDir();
