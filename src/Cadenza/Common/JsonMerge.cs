@@ -21,8 +21,25 @@ public static class JsonMerge
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{source}: invalid {typeof(T).Name} setting ({e.Message.ReplaceLineEndings(" ")})", e);
+            throw new FormatException($"{source}: {(Unknown(e, options) is { } unknown ? unknown : $"invalid {typeof(T).Name} setting ({e.Message.ReplaceLineEndings(" ")})")}", e);
         }
+    }
+
+    /// <summary>
+    /// For a key no setting has (options that disallow unmapped members), the message of the settings' own kind:
+    /// "unknown HeadConfig setting 'cpy' at $.heads[0] (known: …)"; null for any other error.
+    /// </summary>
+    public static string? Unknown(JsonException e, JsonSerializerOptions options)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(e.Message, @"The JSON property '(?<key>[^']*)' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'");
+        if (!match.Success) return null;
+        string typeName = match.Groups["type"].Value;
+        Type? type = typeof(JsonMerge).Assembly.GetType(typeName);
+        string known = type is null ? "" : $" (known: {string.Join(", ", options.GetTypeInfo(type).Properties.Select(p => p.Name))})";
+        string key = match.Groups["key"].Value, path = e.Path ?? "";
+        if (path.EndsWith("." + key, StringComparison.Ordinal)) path = path[..^(key.Length + 1)];   // the object that holds it
+        string at = path is "" or "$" ? "" : $" in {path}";
+        return $"unknown {typeName[(typeName.LastIndexOf('.') + 1)..]} setting '{key}'{at}{known}";
     }
 
     private static void Merge(JsonObject target, JsonObject patch, string source, string section, string[]? optional = null)

@@ -70,7 +70,7 @@ public static class ModelStore
         ModelConfig modelConfig;
         try { modelConfig = config["model"].Deserialize<ModelConfig>(Json) ?? throw new JsonException("empty model section"); }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
-        { throw new ModelFormatException(Path.Combine(path, ConfigFile), $"invalid model section: {e.Message.ReplaceLineEndings(" ")}", e); }
+        { throw new ModelFormatException(Path.Combine(path, ConfigFile), e is JsonException j && JsonMerge.Unknown(j, Json) is { } unknown ? unknown : $"invalid model section: {e.Message.ReplaceLineEndings(" ")}", e); }
         modelConfig.Validate(Path.Combine(path, ConfigFile));
         string weightsPath = Path.Combine(path, WeightsFile);
         // the config's shapes decide the allocation: a damaged or hostile config must not ask for more weights than
