@@ -27,10 +27,11 @@ public static class JsonMerge
 
     /// <summary>
     /// For a key no setting has (options that disallow unmapped members), the message of the settings' own kind:
-    /// "unknown HeadConfig setting 'cpy' at $.heads[0] (known: …)"; null for any other error.
+    /// "unknown HeadConfig setting 'cpy' in $.heads[0] (known: …)"; null for any other error.
     /// </summary>
     public static string? Unknown(JsonException e, JsonSerializerOptions options)
     {
+        // the serializer gives the key and the type only in its message; one it words otherwise is shown as it is
         var match = System.Text.RegularExpressions.Regex.Match(e.Message, @"The JSON property '(?<key>[^']*)' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'");
         if (!match.Success) return null;
         string typeName = match.Groups["type"].Value;

@@ -18,7 +18,7 @@ public static class ModelStore
     /// <summary>Weights file name inside a model folder.</summary>
     public const string WeightsFile = "weights.safetensors";
 
-    /// <summary>JSON options used for every Cadenza JSON file: camelCase, indented, enums as strings, and a key no setting has refused.</summary>
+    /// <summary>JSON options used for every Cadenza JSON file: camelCase, indented, enums as strings, a key that no setting has refused.</summary>
     /// <remarks>
     /// Refusing unknown keys matters inside lists: a head written <c>{"name": "pitch", …, "cpy": true}</c> in a
     /// <c>--config</c> file was trained without its copy path and nothing said so, and a model folder written by a
