@@ -62,14 +62,7 @@ internal static class TemperatureProbe
             if (c.Heads[h].Kind != HeadKind.Classes) continue;
             Console.Write($"{c.Heads[h].Name,-10}");
             for (int ti = 0; ti < temps.Length; ti++) Console.Write($" T{temps[ti]:F1} {nll[h, ti] / windows.Count:F4}");
-            double ea = expected[h].Sum(), aa = actual[h].Sum(), js = 0;
-            for (int j = 0; j < expected[h].Length; j++)
-            {
-                double a = expected[h][j] / ea, b = actual[h][j] / aa, m = (a + b) / 2;
-                if (a > 0) js += 0.5 * a * Math.Log2(a / m);
-                if (b > 0) js += 0.5 * b * Math.Log2(b / m);
-            }
-            Console.WriteLine($"  expected-hist JSD {js:F4}");
+            Console.WriteLine($"  expected-hist JSD {Cadenza.Evaluation.Divergence.JensenShannon(expected[h], actual[h]):F4}");
         }
     }
 }

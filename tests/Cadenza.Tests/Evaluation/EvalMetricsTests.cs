@@ -28,6 +28,7 @@ public class EvalMetricsTests
         Assert.Equal(expected, Divergence.JensenShannon([1, 0], [1, 1]), 12);
         Assert.Equal(0.311278124459133, expected, 12);
         Assert.Equal(expected, Divergence.JensenShannon([1, 1], [1, 0]), 12);   // symmetric
+        Assert.Equal(expected, Divergence.JensenShannon(new double[] { 0.25, 0 }, new double[] { 0.5, 0.5 }), 12);   // weights, as counts
     }
 
     [Fact]
